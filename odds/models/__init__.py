@@ -1,0 +1,15 @@
+from odds.models.entities import Bookmaker, Event, EventBookmaker, Sport, Tournament
+from odds.models.records import MarketOddsRecord, SnapshotRecord
+from odds.models.timeseries import MarketOdds, OddsSnapshot
+
+__all__ = [
+    "Bookmaker",
+    "Event",
+    "EventBookmaker",
+    "MarketOdds",
+    "MarketOddsRecord",
+    "OddsSnapshot",
+    "SnapshotRecord",
+    "Sport",
+    "Tournament",
+]

@@ -1,0 +1,95 @@
+"""The things odds are quoted on: sports, tournaments, events and the bookmakers quoting them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Sport(models.Model):
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tournament(models.Model):
+    sport = models.ForeignKey(Sport, on_delete=models.PROTECT, related_name="tournaments")
+    key = models.SlugField(max_length=128)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["sport__key", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["sport", "key"], name="tournament_unique_per_sport"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bookmaker(models.Model):
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=128)
+    is_exchange = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    tournament = models.ForeignKey(Tournament, on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(max_length=300)
+    home_team = models.CharField(max_length=150)
+    away_team = models.CharField(max_length=150)
+    commence_time = models.DateTimeField(help_text="Scheduled start, UTC.")
+    sportradar_id = models.CharField(max_length=64, unique=True, blank=True, null=True)
+    bookmakers = models.ManyToManyField(
+        "Bookmaker", through="EventBookmaker", related_name="events"
+    )
+
+    class Meta:
+        ordering = ["commence_time", "id"]
+        indexes = [
+            models.Index(fields=["tournament", "commence_time"], name="event_tournament_start_idx"),
+            models.Index(fields=["commence_time"], name="event_commence_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(home_team__gt="") & Q(away_team__gt=""),
+                name="event_teams_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventBookmaker(models.Model):
+    """An event as one bookmaker lists it: its id and page there."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="listings")
+    bookmaker = models.ForeignKey(Bookmaker, on_delete=models.PROTECT, related_name="listings")
+    external_event_id = models.CharField(max_length=128, blank=True, default="")
+    event_url = models.URLField(max_length=500, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "bookmaker"], name="eventbookmaker_unique_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} @ {self.bookmaker}"
+
+
+__all__ = ["Bookmaker", "Event", "EventBookmaker", "Sport", "Tournament"]

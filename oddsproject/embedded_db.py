@@ -1,0 +1,53 @@
+"""An embedded PostgreSQL for machines without a database server.
+
+When ``DATABASE_URL`` is unset, settings call :func:`embedded_database_url`, which
+starts (or joins) a PostgreSQL 16 server from the ``pgserver`` wheel. Its data
+lives in a git-ignored folder of the checkout, and it listens only on a Unix
+socket inside that folder, so two checkouts never collide on a port.
+
+``pgserver`` counts the processes that use the server in a file beside the data
+and stops it when the last one exits, so several ``manage.py`` processes (a
+runserver and two ingests, say) share one server and none stops it under the
+others' feet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from pathlib import Path
+
+DEFAULT_DATABASE = "odds"
+
+
+def embedded_database_url(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> str:
+    """Start or join the embedded server in ``pgdata`` and return a URL to ``database``."""
+    # pgserver asks platformdirs for a runtime dir; without XDG_RUNTIME_DIR it warns on
+    # every start, which would be noise on every manage.py call.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    import pgserver  # imported late: only needed when no server is configured
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    _ensure_database(server.get_uri(), database)
+    return server.get_uri(database)
+
+
+def _ensure_database(admin_uri: str, database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if exists:
+            return
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+
+
+def default_pgdata(base_dir: Path) -> Path:
+    return Path(os.environ.get("ODDS_EMBEDDED_PGDATA", base_dir / ".pgdata"))

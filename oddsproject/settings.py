@@ -1,0 +1,132 @@
+"""Settings for the odds store, read from the environment.
+
+Every variable is listed, with its default, in the README's Configuration section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from oddsproject.embedded_db import default_pgdata, embedded_database_url
+from oddsproject.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false: "
+            "set it to a long random string."
+        )
+    SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "psqlextra",
+    "odds",
+    "scraping",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "oddsproject.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "oddsproject.wsgi.application"
+ASGI_APPLICATION = "oddsproject.asgi.application"
+
+# --- Database -------------------------------------------------------------------------
+# DATABASE_URL set: that server. Unset: an embedded PostgreSQL 16 (pgserver wheel) whose
+# data lives in ODDS_EMBEDDED_PGDATA (default .pgdata/ in the checkout).
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED_DATABASE = not DATABASE_URL
+if EMBEDDED_DATABASE:
+    DATABASE_URL = embedded_database_url(default_pgdata(BASE_DIR))
+
+DATABASES = {
+    "default": {
+        **database_from_url(DATABASE_URL),
+        "ENGINE": "psqlextra.backend",
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+# The embedded server has no hstore and the project does not use it.
+POSTGRES_EXTRA_AUTO_EXTENSION_SET_UP = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Partitioning of the odds time series ---------------------------------------------
+# RANGE partitions on captured_at, aligned to midnight UTC. See odds/partitioning.py.
+ODDS_PARTITION_SIZE = env_choice("ODDS_PARTITION_SIZE", "week", ("day", "week", "month"))
+ODDS_PARTITIONS_AHEAD = env_int("ODDS_PARTITIONS_AHEAD", 4, minimum=1)
+# Unset or 0: keep history forever. N: pgpartition retires partitions whose every row is
+# older than N days.
+ODDS_RETENTION_DAYS = env_int("ODDS_RETENTION_DAYS", 0) or None
+PSQLEXTRA_PARTITIONING_MANAGER = "odds.partitioning.manager"
+
+# --- Auth, i18n, static ---------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+}
