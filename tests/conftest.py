@@ -9,3 +9,17 @@ def _forget_partition_cache():
     forget_known_partitions()
     yield
     forget_known_partitions()
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The real captures in ../shared/data (read-only; never copied into the project)."""
+    import os
+    from pathlib import Path
+
+    root = Path(
+        os.environ.get("ODDS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+    )
+    if not root.is_dir():
+        pytest.fail(f"real data folder {root} is missing: set ODDS_SHARED_DATA to shared/data")
+    return root

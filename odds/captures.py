@@ -1,0 +1,111 @@
+"""Normalized captures: what every source adapter yields and the write path consumes.
+
+Plain frozen dataclasses, no ORM. A :class:`Capture` is one look at one event at one
+bookmaker at one instant; its markets use the store's market vocabulary (see the
+README): role-named outcomes (``home``/``draw``/``away``, ``over``/``under``, ...),
+the handicap or total as ``line``, and exact ``Decimal`` decimal odds.
+
+An adapter yields a :class:`Problem` instead of raising for bad input it can skip
+(a bad price, a missing team, an unparseable time), so the rest of a file is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+OPEN = "open"
+SUSPENDED = "suspended"
+FULL_TIME = "full_time"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    name: str
+    price: Decimal
+    status: str = OPEN  # OPEN or SUSPENDED
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    key: str  # h2h, spreads, totals, btts, double_chance, ... (README: market vocabulary)
+    outcomes: tuple[Outcome, ...]
+    period: str = FULL_TIME
+    line: Decimal | None = None
+
+    @property
+    def identity(self) -> tuple[str, str, Decimal | None]:
+        return (self.key, self.period, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """Who plays, when, in what: enough to find or create the Event.
+
+    ``source`` + ``source_event_id`` identify the event in its source; an event whose
+    start time or team order changes between captures is still the same event.
+    """
+
+    source: str
+    source_event_id: str
+    sport_key: str
+    sport_name: str
+    tournament_key: str
+    tournament_name: str
+    home_team: str
+    away_team: str
+    commence_time: datetime
+    country: str = ""
+    sportradar_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.home_team} v {self.away_team}"
+
+
+@dataclass(frozen=True, slots=True)
+class BookmakerRef:
+    key: str
+    name: str
+    is_exchange: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    event: EventRef
+    bookmaker: BookmakerRef
+    captured_at: datetime  # when the prices were observed (UTC), the partition key
+    markets: tuple[Market, ...]
+    source_updated_at: datetime | None = None  # the bookmaker's own last update
+    # Market keys this capture reports in full. A market of such a key that was open
+    # before and is missing now has disappeared; markets of other keys are not judged
+    # (a scrape asking only for h2h says nothing about totals). None: the keys present.
+    scope: frozenset[str] | None = None
+    external_event_id: str = ""  # the bookmaker's own id for the event, when known
+    event_url: str = ""
+    raw: Any = None  # the source's fragment for this capture, kept only if asked
+
+    @property
+    def market_scope(self) -> frozenset[str]:
+        if self.scope is not None:
+            return self.scope
+        return frozenset(m.key for m in self.markets)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Bad input an adapter skipped: becomes a ScrapeError; the rest is kept.
+
+    ``error_type`` is a short snake_case kind (``bad_price``, ``missing_team``,
+    ``bad_time``, ``bad_json``, ``unknown_format``, ``http_error``, ...). ``context``
+    holds the offending fragment and where it was found; never a secret.
+    """
+
+    error_type: str
+    message: str
+    context: dict[str, Any] = field(default_factory=dict)
+    bookmaker_key: str | None = None
+    event: EventRef | None = None
+    fatal: bool = False  # the source itself failed (unreachable, unauthorised, unreadable)
