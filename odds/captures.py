@@ -83,15 +83,17 @@ class Capture:
     # before and is missing now has disappeared; markets of other keys are not judged
     # (a scrape asking only for h2h says nothing about totals). None: the keys present.
     scope: frozenset[str] | None = None
+    # Market keys of which something was dropped as bad input: never judged gone here,
+    # since a bad price says nothing about whether the market is still offered.
+    skipped_keys: frozenset[str] = frozenset()
     external_event_id: str = ""  # the bookmaker's own id for the event, when known
     event_url: str = ""
     raw: Any = None  # the source's fragment for this capture, kept only if asked
 
     @property
     def market_scope(self) -> frozenset[str]:
-        if self.scope is not None:
-            return self.scope
-        return frozenset(m.key for m in self.markets)
+        scope = self.scope if self.scope is not None else frozenset(m.key for m in self.markets)
+        return scope - self.skipped_keys
 
 
 @dataclass(frozen=True, slots=True)

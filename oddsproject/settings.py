@@ -108,6 +108,15 @@ ODDS_PARTITIONS_AHEAD = env_int("ODDS_PARTITIONS_AHEAD", 4, minimum=1)
 ODDS_RETENTION_DAYS = env_int("ODDS_RETENTION_DAYS", 0) or None
 PSQLEXTRA_PARTITIONING_MANAGER = "odds.partitioning.manager"
 
+# --- Ingestion and scraping -----------------------------------------------------------
+# Keep each capture's source fragment in OddsSnapshot.raw_response (costs space).
+ODDS_STORE_RAW_RESPONSES = env_bool("ODDS_STORE_RAW_RESPONSES", default=False)
+# The Odds API key: read from the environment only, never stored or logged.
+ODDS_API_KEY = env_str("ODDS_API_KEY")
+ODDS_API_BASE_URL = env_str("ODDS_API_BASE_URL", "https://api.the-odds-api.com")
+# A running scrape run whose heartbeat is older than this is reaped as failed.
+SCRAPE_STALE_AFTER_SECONDS = env_int("SCRAPE_STALE_AFTER_SECONDS", 900, minimum=30)
+
 # --- Auth, i18n, static ---------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

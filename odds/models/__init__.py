@@ -1,13 +1,23 @@
-from odds.models.entities import Bookmaker, Event, EventBookmaker, Sport, Tournament
+from odds.models.entities import (
+    Bookmaker,
+    Event,
+    EventAlias,
+    EventBookmaker,
+    Sport,
+    Tournament,
+)
 from odds.models.records import MarketOddsRecord, SnapshotRecord
+from odds.models.state import MarketState
 from odds.models.timeseries import MarketOdds, OddsSnapshot
 
 __all__ = [
     "Bookmaker",
     "Event",
+    "EventAlias",
     "EventBookmaker",
     "MarketOdds",
     "MarketOddsRecord",
+    "MarketState",
     "OddsSnapshot",
     "SnapshotRecord",
     "Sport",

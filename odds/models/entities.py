@@ -52,6 +52,12 @@ class Event(models.Model):
     away_team = models.CharField(max_length=150)
     commence_time = models.DateTimeField(help_text="Scheduled start, UTC.")
     sportradar_id = models.CharField(max_length=64, unique=True, blank=True, null=True)
+    commence_time_observed_at = models.DateTimeField(
+        blank=True,
+        null=True,
+        help_text="Capture time of the newest capture that set commence_time; an older "
+        "capture arriving late never moves the start time back.",
+    )
     bookmakers = models.ManyToManyField(
         "Bookmaker", through="EventBookmaker", related_name="events"
     )
@@ -73,13 +79,33 @@ class Event(models.Model):
         return self.name
 
 
+class EventAlias(models.Model):
+    """The id a source knows an event by, so later captures find the same Event even
+    when its start time or team order changes."""
+
+    source = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=200)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="eventalias_unique_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
 class EventBookmaker(models.Model):
-    """An event as one bookmaker lists it: its id and page there."""
+    """An event as one bookmaker lists it: its id and page there, and the span of our
+    captures of it (which bounds every time-series query for the pair)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="listings")
     bookmaker = models.ForeignKey(Bookmaker, on_delete=models.PROTECT, related_name="listings")
     external_event_id = models.CharField(max_length=128, blank=True, default="")
     event_url = models.URLField(max_length=500, blank=True, default="")
+    first_captured_at = models.DateTimeField(blank=True, null=True)
+    last_captured_at = models.DateTimeField(blank=True, null=True)
 
     class Meta:
         constraints = [

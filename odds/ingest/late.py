@@ -1,0 +1,151 @@
+"""Captures older than what is stored for their (event, bookmaker): backfills, files
+imported out of order.
+
+The fast path compares a capture with the current state. A late capture at ``t`` must
+instead be compared with the prices in force just before ``t``, and when it changes
+them, the pair's next capture (already stored, at ``s``) must still read back what was
+observed then: either the row at ``s`` already says so, or a row restoring the earlier
+prices is added at ``s``; a row at ``s`` that now repeats ``t``'s prices is removed.
+This path runs a few indexed queries per capture, bounded by the pair's capture span.
+It assumes the next capture reported the same market keys as this one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from odds.captures import Market
+from odds.ingest.changes import Ident, fingerprint, loaded, outcomes_json
+from odds.ingest.entities import Resolved
+
+
+def write_late_capture(
+    cursor,
+    snapshot: tuple,
+    markets: tuple[Market, ...],
+    scope: frozenset[str],
+    resolved: Resolved,
+) -> tuple[int, int]:
+    """Insert the snapshot and whatever market rows keep history exact; returns
+    (rows written, markets unchanged)."""
+    snapshot_id, event_id, bookmaker_id, captured_at = snapshot[:4]
+    _insert_snapshot(cursor, snapshot)
+    following = _next_snapshot(cursor, event_id, bookmaker_id, captured_at)
+    before = _rows_before(cursor, event_id, bookmaker_id, captured_at)
+    after = _rows_after(cursor, event_id, bookmaker_id, captured_at)
+
+    observed: dict[Ident, list[dict]] = {}
+    for market in markets:
+        observed.setdefault(market.identity, outcomes_json(market))
+    idents = set(observed) | {i for i in before if i[0] in scope}
+
+    written = unchanged = 0
+    for ident in sorted(idents, key=str):
+        value = observed.get(ident, [])
+        previous = before.get(ident)
+        if ident not in observed and not previous:
+            continue  # absent now and absent (or gone) before: nothing happened
+        if previous is not None and fingerprint(previous) == fingerprint(value):
+            unchanged += 1
+            continue
+        _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ident, value)
+        written += 1
+        written += _keep_next_capture_exact(
+            cursor, ident, value, previous, following, after.get(ident), resolved
+        )
+        _refresh_state(cursor, event_id, bookmaker_id, ident)
+    return written, unchanged
+
+
+def _keep_next_capture_exact(cursor, ident, value, previous, following, nxt, resolved) -> int:
+    if following is None:
+        return 0
+    next_id, next_at = following
+    if nxt is not None and nxt[1] == next_at:
+        if fingerprint(nxt[2]) == fingerprint(value):
+            cursor.execute(
+                "DELETE FROM odds_marketodds WHERE captured_at = %s AND id = %s", [nxt[1], nxt[0]]
+            )
+            return -1
+        return 0
+    restored = previous if previous is not None else []
+    _insert_market(
+        cursor, next_id, next_at, resolved.event_id, resolved.bookmaker_id, ident, restored
+    )
+    return 1
+
+
+def _insert_snapshot(cursor, snapshot: tuple) -> None:
+    cursor.execute(
+        "INSERT INTO odds_oddssnapshot (id, event_id, bookmaker_id, captured_at, "
+        "source_updated_at, scrape_run_id, raw_response) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        list(snapshot),
+    )
+
+
+def _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ident, value):
+    key, period, line = ident
+    cursor.execute(
+        "INSERT INTO odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id, "
+        "market_key, period, line, outcomes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        [snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, json.dumps(value)],
+    )
+
+
+def _next_snapshot(cursor, event_id, bookmaker_id, moment) -> tuple[int, datetime] | None:
+    cursor.execute(
+        "SELECT id, captured_at FROM odds_oddssnapshot "
+        "WHERE event_id = %s AND bookmaker_id = %s AND captured_at > %s "
+        "ORDER BY captured_at LIMIT 1",
+        [event_id, bookmaker_id, moment],
+    )
+    return cursor.fetchone()
+
+
+def _rows_before(cursor, event_id, bookmaker_id, moment) -> dict[Ident, list[dict]]:
+    cursor.execute(
+        """
+        SELECT DISTINCT ON (market_key, period, line) market_key, period, line, outcomes
+          FROM odds_marketodds
+         WHERE event_id = %s AND bookmaker_id = %s AND captured_at < %s
+         ORDER BY market_key, period, line, captured_at DESC
+        """,
+        [event_id, bookmaker_id, moment],
+    )
+    return {(k, p, li): loaded(outcomes) for k, p, li, outcomes in cursor.fetchall()}
+
+
+def _rows_after(cursor, event_id, bookmaker_id, moment) -> dict[Ident, tuple]:
+    cursor.execute(
+        """
+        SELECT DISTINCT ON (market_key, period, line) market_key, period, line,
+               id, captured_at, outcomes
+          FROM odds_marketodds
+         WHERE event_id = %s AND bookmaker_id = %s AND captured_at > %s
+         ORDER BY market_key, period, line, captured_at ASC
+        """,
+        [event_id, bookmaker_id, moment],
+    )
+    return {
+        (k, p, li): (row_id, at, loaded(out)) for k, p, li, row_id, at, out in cursor.fetchall()
+    }
+
+
+def _refresh_state(cursor, event_id, bookmaker_id, ident: Ident) -> None:
+    """Point the state row at the newest history row of the key, whatever it now is."""
+    key, period, line = ident
+    cursor.execute(
+        """
+        INSERT INTO odds_marketstate
+               (event_id, bookmaker_id, market_key, period, line, outcomes, changed_at)
+        SELECT event_id, bookmaker_id, market_key, period, line, outcomes, captured_at
+          FROM odds_marketodds
+         WHERE event_id = %s AND bookmaker_id = %s AND market_key = %s AND period = %s
+           AND line IS NOT DISTINCT FROM %s::numeric
+         ORDER BY captured_at DESC LIMIT 1
+        ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
+           SET outcomes = EXCLUDED.outcomes, changed_at = EXCLUDED.changed_at
+        """,
+        [event_id, bookmaker_id, key, period, line],
+    )

@@ -1,0 +1,76 @@
+"""Last guard before the database: a capture the tables would refuse becomes a Problem.
+
+Adapters already reject bad prices and times; this catches what would otherwise abort
+a whole batch at a CHECK constraint or a numeric overflow.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from odds.captures import OPEN, SUSPENDED, Capture, Problem
+
+_SNAKE = re.compile(r"^[a-z0-9_]+$")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_MAX_LINE = Decimal("99999.999")
+
+
+def validate_capture(capture: Capture) -> Problem | None:
+    reason = _reason(capture)
+    if reason is None:
+        return None
+    return Problem(
+        "invalid_capture",
+        f"capture of {capture.event.name!r} at {capture.bookmaker.key!r} rejected: {reason}",
+        {
+            "source": capture.event.source,
+            "source_event_id": capture.event.source_event_id,
+            "bookmaker": capture.bookmaker.key,
+            "captured_at": str(capture.captured_at),
+        },
+        bookmaker_key=capture.bookmaker.key,
+        event=capture.event,
+    )
+
+
+def _reason(capture: Capture) -> str | None:
+    event = capture.event
+    for name, moment in (
+        ("captured_at", capture.captured_at),
+        ("commence_time", event.commence_time),
+        ("source_updated_at", capture.source_updated_at),
+    ):
+        if moment is not None and moment.utcoffset() is None:
+            return f"{name} {moment} has no time zone"
+    if not event.home_team.strip() or not event.away_team.strip():
+        return "an event needs both teams"
+    if not event.source_event_id:
+        return "the event has no id in its source"
+    if not _SLUG.match(capture.bookmaker.key) or not _SLUG.match(event.sport_key):
+        return "bookmaker and sport keys must be slugs"
+    for market in capture.markets:
+        reason = _market_reason(market)
+        if reason:
+            return f"market {market.key!r}: {reason}"
+    return None
+
+
+def _market_reason(market) -> str | None:
+    if not _SNAKE.match(market.key) or not _SNAKE.match(market.period):
+        return "market key and period must be snake_case"
+    if market.line is not None:
+        if not market.line.is_finite() or abs(market.line) > _MAX_LINE:
+            return f"line {market.line} is out of range"
+        if market.line.as_tuple().exponent < -3:
+            return f"line {market.line} has more than 3 decimal places"
+    if not market.outcomes:
+        return "no outcomes"
+    for outcome in market.outcomes:
+        if not outcome.name:
+            return "an outcome has no name"
+        if outcome.status not in (OPEN, SUSPENDED):
+            return f"outcome status {outcome.status!r} is not open or suspended"
+        if not isinstance(outcome.price, Decimal) or not outcome.price > 1:
+            return f"price {outcome.price!r} is not decimal odds above 1.0"
+    return None

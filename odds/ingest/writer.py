@@ -1,0 +1,367 @@
+"""The write path: normalized captures into the partitioned odds tables.
+
+For each batch of captures (sorted by ``captured_at``):
+
+1. entities are resolved in bulk (:mod:`odds.ingest.entities`);
+2. the partitions the batch needs are made, outside the write transaction;
+3. in one transaction: the (event, bookmaker) pairs are locked (``FOR UPDATE`` in id
+   order, so concurrent importers serialise per pair and cannot deadlock), captures
+   already stored are skipped (idempotency), each remaining capture is compared with
+   the current state of its markets (:class:`~odds.models.MarketState`, never history)
+   and only new, changed or gone markets become rows; snapshots and market rows go in
+   with COPY, the state and the pairs' capture span are updated.
+
+A capture older than the newest one already stored for its pair (a backfill, files
+out of order) takes the history-aware path in :mod:`odds.ingest.late`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+
+from django.conf import settings
+from django.db import OperationalError, connections, transaction
+
+from odds.captures import Capture, Problem
+from odds.ingest import late
+from odds.ingest.changes import (
+    Change,
+    KeyState,
+    diff_capture,
+    fingerprint,
+    loaded,
+    swap_sides,
+)
+from odds.ingest.entities import EntityResolver, Resolved
+from odds.ingest.validation import validate_capture
+from odds.partitioning import ensure_partitions_for
+
+_RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+_ATTEMPTS = 5
+
+
+@dataclass
+class IngestStats:
+    captures: int = 0
+    duplicates: int = 0
+    snapshots_written: int = 0
+    markets_written: int = 0
+    markets_unchanged: int = 0
+    event_ids: set[int] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, other: IngestStats) -> None:
+        self.captures += other.captures
+        self.duplicates += other.duplicates
+        self.snapshots_written += other.snapshots_written
+        self.markets_written += other.markets_written
+        self.markets_unchanged += other.markets_unchanged
+        self.event_ids |= other.event_ids
+        self.problems.extend(other.problems)
+        self.seconds += other.seconds
+
+
+@dataclass
+class _Pair:
+    id: int
+    first: datetime | None
+    last: datetime | None
+
+
+class CaptureWriter:
+    """Writes captures batch by batch; keeps entity ids cached between batches."""
+
+    def __init__(
+        self,
+        *,
+        scrape_run_id: int | None = None,
+        store_raw: bool | None = None,
+        using: str = "default",
+    ) -> None:
+        self.scrape_run_id = scrape_run_id
+        self.store_raw = settings.ODDS_STORE_RAW_RESPONSES if store_raw is None else store_raw
+        self.using = using
+        self.resolver = EntityResolver(using=using)
+
+    def write(self, captures: list[Capture]) -> IngestStats:
+        started = time.perf_counter()
+        stats = IngestStats()
+        valid = []
+        for capture in captures:
+            problem = validate_capture(capture)
+            if problem:
+                stats.problems.append(problem)
+            else:
+                valid.append(capture)
+        valid.sort(key=lambda c: c.captured_at)
+        if valid:
+            resolved = self.resolver.resolve(valid)
+            ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
+            stats.add(self._write_with_retries(list(zip(valid, resolved, strict=True))))
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _write_with_retries(self, batch: list[tuple[Capture, Resolved]]) -> IngestStats:
+        for attempt in range(_ATTEMPTS):
+            try:
+                with transaction.atomic(using=self.using):
+                    return self._write_batch(batch)
+            except OperationalError as error:
+                code = getattr(error.__cause__, "sqlstate", None)
+                if code not in _RETRYABLE or attempt == _ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    # --- one transaction -----------------------------------------------------------------
+    def _write_batch(self, batch: list[tuple[Capture, Resolved]]) -> IngestStats:
+        stats = IngestStats()
+        cursor = connections[self.using].cursor()
+        pairs = self._lock_pairs(cursor, {r.pair_id for _, r in batch})
+        stored = self._stored_captures(cursor, batch)
+        states = self._load_states(cursor, {(r.event_id, r.bookmaker_id) for _, r in batch})
+
+        fresh: list[tuple[Capture, Resolved]] = []
+        for capture, resolved in batch:
+            key = (resolved.event_id, resolved.bookmaker_id, capture.captured_at)
+            stats.captures += 1
+            if key in stored:
+                stats.duplicates += 1
+                continue
+            stored.add(key)
+            fresh.append((capture, resolved))
+        snapshot_ids = self._allocate_snapshot_ids(cursor, len(fresh))
+
+        snapshot_rows, market_rows, dirty = [], [], set()
+        event_times: dict[int, tuple[datetime, datetime]] = {}
+        for (capture, resolved), snapshot_id in zip(fresh, snapshot_ids, strict=True):
+            pair = pairs[resolved.pair_id]
+            markets = swap_sides(capture.markets) if resolved.swapped else capture.markets
+            stats.event_ids.add(resolved.event_id)
+            stats.snapshots_written += 1
+            snapshot = self._snapshot_row(snapshot_id, capture, resolved)
+            if pair.last is not None and capture.captured_at < pair.last:
+                written, unchanged = late.write_late_capture(
+                    cursor, snapshot, markets, capture.market_scope, resolved
+                )
+            else:
+                state = states.setdefault((resolved.event_id, resolved.bookmaker_id), {})
+                changes, unchanged = diff_capture(
+                    markets,
+                    scope=capture.market_scope,
+                    state=state,
+                    captured_at=capture.captured_at,
+                )
+                snapshot_rows.append(snapshot)
+                market_rows.extend(self._market_row(snapshot, ch) for ch in changes)
+                dirty.update((resolved.event_id, resolved.bookmaker_id, ch.ident) for ch in changes)
+                written = len(changes)
+            stats.markets_written += written
+            stats.markets_unchanged += unchanged
+            pair.first = min(pair.first or capture.captured_at, capture.captured_at)
+            pair.last = max(pair.last or capture.captured_at, capture.captured_at)
+            self._note_schedule(event_times, capture, resolved)
+
+        self._copy_snapshots(cursor, snapshot_rows)
+        self._copy_markets(cursor, market_rows)
+        self._save_states(cursor, states, dirty)
+        self._save_pairs(cursor, pairs)
+        self._save_schedules(cursor, event_times)
+        return stats
+
+    def _lock_pairs(self, cursor, pair_ids: set[int]) -> dict[int, _Pair]:
+        cursor.execute(
+            "SELECT id, first_captured_at, last_captured_at FROM odds_eventbookmaker "
+            "WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            [sorted(pair_ids)],
+        )
+        return {row[0]: _Pair(*row) for row in cursor.fetchall()}
+
+    def _stored_captures(self, cursor, batch) -> set[tuple[int, int, datetime]]:
+        events = [r.event_id for _, r in batch]
+        books = [r.bookmaker_id for _, r in batch]
+        times = [c.captured_at for c, _ in batch]
+        cursor.execute(
+            """
+            SELECT s.event_id, s.bookmaker_id, s.captured_at
+              FROM odds_oddssnapshot s
+              JOIN unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS k(e, b, t)
+                ON s.event_id = k.e AND s.bookmaker_id = k.b AND s.captured_at = k.t
+             WHERE s.captured_at = ANY(%s::timestamptz[])
+            """,
+            [events, books, times, sorted(set(times))],
+        )
+        return set(cursor.fetchall())
+
+    def _load_states(self, cursor, pairs: set[tuple[int, int]]) -> dict:
+        events, books = zip(*pairs, strict=True) if pairs else ((), ())
+        cursor.execute(
+            """
+            SELECT m.event_id, m.bookmaker_id, m.market_key, m.period, m.line, m.outcomes,
+                   m.changed_at
+              FROM odds_marketstate m
+              JOIN unnest(%s::bigint[], %s::bigint[]) AS k(e, b)
+                ON m.event_id = k.e AND m.bookmaker_id = k.b
+            """,
+            [list(events), list(books)],
+        )
+        states: dict[tuple[int, int], dict] = {}
+        for event_id, bookmaker_id, key, period, line, raw, changed_at in cursor.fetchall():
+            outcomes = loaded(raw)
+            states.setdefault((event_id, bookmaker_id), {})[(key, period, line)] = KeyState(
+                fingerprint(outcomes), outcomes, changed_at
+            )
+        return states
+
+    def _allocate_snapshot_ids(self, cursor, count: int) -> list[int]:
+        if not count:
+            return []
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('odds_oddssnapshot', 'id')) "
+            "FROM generate_series(1, %s)",
+            [count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def _snapshot_row(self, snapshot_id: int, capture: Capture, resolved: Resolved) -> tuple:
+        raw = json.dumps(capture.raw, default=str) if self.store_raw and capture.raw else None
+        return (
+            snapshot_id,
+            resolved.event_id,
+            resolved.bookmaker_id,
+            capture.captured_at,
+            capture.source_updated_at,
+            self.scrape_run_id,
+            raw,
+        )
+
+    @staticmethod
+    def _market_row(snapshot: tuple, change: Change) -> tuple:
+        snapshot_id, event_id, bookmaker_id, captured_at = snapshot[:4]
+        key, period, line = change.ident
+        outcomes = json.dumps(change.outcomes)
+        return (snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, outcomes)
+
+    def _copy_snapshots(self, cursor, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        sql = (
+            "COPY odds_oddssnapshot (id, event_id, bookmaker_id, captured_at, "
+            "source_updated_at, scrape_run_id, raw_response) FROM STDIN"
+        )
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _copy_markets(self, cursor, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        sql = (
+            "COPY odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id, "
+            "market_key, period, line, outcomes) FROM STDIN"
+        )
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _save_states(self, cursor, states: dict, dirty: set) -> None:
+        if not dirty:
+            return
+        columns: list[list] = [[], [], [], [], [], [], []]
+        for event_id, bookmaker_id, ident in dirty:
+            state = states[(event_id, bookmaker_id)][ident]
+            for column, value in zip(
+                columns,
+                (event_id, bookmaker_id, *ident, json.dumps(state.outcomes), state.changed_at),
+                strict=True,
+            ):
+                column.append(value)
+        cursor.execute(
+            """
+            INSERT INTO odds_marketstate
+                   (event_id, bookmaker_id, market_key, period, line, outcomes, changed_at)
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[],
+                                 %s::numeric[], %s::jsonb[], %s::timestamptz[])
+            ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
+               SET outcomes = EXCLUDED.outcomes, changed_at = EXCLUDED.changed_at
+             WHERE odds_marketstate.changed_at <= EXCLUDED.changed_at
+            """,
+            columns,
+        )
+
+    def _save_pairs(self, cursor, pairs: dict[int, _Pair]) -> None:
+        ids = sorted(pairs)
+        cursor.execute(
+            """
+            UPDATE odds_eventbookmaker p
+               SET first_captured_at = k.first, last_captured_at = k.last
+              FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS k(id, first, last)
+             WHERE p.id = k.id
+            """,
+            [ids, [pairs[i].first for i in ids], [pairs[i].last for i in ids]],
+        )
+
+    def _note_schedule(self, event_times: dict, capture: Capture, resolved: Resolved) -> None:
+        known = self.resolver.known_event(capture.event)
+        if capture.event.commence_time == known.commence_time:
+            return
+        if known.observed_at is not None and capture.captured_at <= known.observed_at:
+            return  # an older capture never moves the start time back
+        current = event_times.get(resolved.event_id)
+        if current is None or capture.captured_at > current[1]:
+            event_times[resolved.event_id] = (capture.event.commence_time, capture.captured_at)
+
+    def _save_schedules(self, cursor, event_times: dict) -> None:
+        for event_id in sorted(event_times):
+            commence_time, observed_at = event_times[event_id]
+            cursor.execute(
+                """
+                UPDATE odds_event SET commence_time = %s, commence_time_observed_at = %s
+                 WHERE id = %s
+                   AND (commence_time_observed_at IS NULL OR commence_time_observed_at < %s)
+                """,
+                [commence_time, observed_at, event_id, observed_at],
+            )
+        transaction.on_commit(lambda: self._remember_schedules(event_times), using=self.using)
+
+    def _remember_schedules(self, event_times: dict) -> None:
+        by_id = {e.id: e for e in self.resolver.events.values()}
+        for event_id, (commence_time, observed_at) in event_times.items():
+            by_id[event_id].commence_time = commence_time
+            by_id[event_id].observed_at = observed_at
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def ingest_captures(
+    captures: Iterable[Capture],
+    *,
+    scrape_run_id: int | None = None,
+    store_raw: bool | None = None,
+    batch_size: int = 1000,
+    using: str = "default",
+    on_batch: Callable[[IngestStats], None] | None = None,
+) -> IngestStats:
+    """Store captures; returns what was written, skipped and rejected.
+
+    Streams: holds one batch of captures at a time. Idempotent: captures already stored
+    (same event, bookmaker and captured_at) are counted as duplicates and write nothing.
+    """
+    writer = CaptureWriter(scrape_run_id=scrape_run_id, store_raw=store_raw, using=using)
+    total = IngestStats()
+    for batch in batched(captures, batch_size):
+        stats = writer.write(batch)
+        total.add(stats)
+        if on_batch:
+            on_batch(stats)
+    return total
