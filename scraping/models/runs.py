@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,7 +37,10 @@ class ScrapeRun(models.Model):
     )
     job_name = models.CharField(max_length=200, blank=True, default="")
     parameters = models.JSONField(
-        default=dict, blank=True, help_text="What the run was asked to do (never secrets)."
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="What the run was asked to do (never secrets).",
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(blank=True, null=True)
@@ -49,7 +53,9 @@ class ScrapeRun(models.Model):
     markets_written = models.PositiveIntegerField(default=0)
     markets_unchanged = models.PositiveIntegerField(default=0)
     errors_count = models.PositiveIntegerField(default=0)
-    stats = models.JSONField(default=dict, blank=True, help_text="Timings, quota headers.")
+    stats = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Timings, quota headers."
+    )
     message = models.TextField(blank=True, default="", help_text="Why the run ended as it did.")
 
     class Meta:
@@ -79,7 +85,7 @@ class ScrapeError(models.Model):
     scrape_run = models.ForeignKey(ScrapeRun, on_delete=models.CASCADE, related_name="errors")
     error_type = models.CharField(max_length=64)
     message = models.TextField()
-    context = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     bookmaker = models.ForeignKey(
         "odds.Bookmaker", on_delete=models.SET_NULL, blank=True, null=True, related_name="+"
     )

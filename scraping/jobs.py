@@ -1,0 +1,109 @@
+"""Source jobs: a source name plus JSON parameters, turned into the items to store.
+
+A ScrapeRun keeps its job's ``source`` and ``parameters``, so any run can be repeated
+exactly (the admin's re-run action, scheduled tasks) through :func:`job_items`.
+Parameters never hold secrets: the API key is read from settings when the job runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from scraping.sources.base import Item, SourceError, parse_utc
+
+FILE_FORMATS = ("theoddsapi", "oddsharvester", "footballdata")
+LIVE_SOURCES = ("theoddsapi", "simulated")
+
+
+def make_odds_api_client():
+    """The client for The Odds API; tests replace it to serve recorded responses."""
+    from scraping.sources.theoddsapi_http import TheOddsApiClient
+
+    return TheOddsApiClient(settings.ODDS_API_KEY, base_url=settings.ODDS_API_BASE_URL)
+
+
+def theoddsapi_items(parameters: dict[str, Any], stats: dict[str, Any]) -> Iterator[Item]:
+    from scraping.sources.theoddsapi_http import scrape_odds
+
+    items, fetched = scrape_odds(
+        make_odds_api_client(),
+        sport=parameters["sport"],
+        regions=parameters["regions"],
+        markets=parameters["markets"],
+        odds_format=parameters.get("odds_format", "decimal"),
+        bookmakers=parameters.get("bookmakers") or None,
+    )
+    stats.update(fetched)
+    yield from items
+
+
+def simulated_feed(parameters: dict[str, Any]):
+    from scraping.sources.simulated import SimulatedFeed
+
+    return SimulatedFeed(
+        seed=parameters.get("seed", 0),
+        events=parameters.get("events", 20),
+        bookmakers=parameters.get("bookmakers", 8),
+        change_rate=parameters.get("change_rate", 0.03),
+        start=parse_utc(parameters["start"]),
+        interval=timedelta(seconds=parameters.get("interval_seconds", 300)),
+    )
+
+
+def simulated_items(parameters: dict[str, Any], stats: dict[str, Any]) -> Iterator[Item]:
+    feed = simulated_feed(parameters)
+    stats["captured_at"] = feed.captured_at(parameters["round"]).isoformat()
+    yield from feed.round_captures(parameters["round"])
+
+
+def simulated_parameters(
+    *,
+    seed: int = 0,
+    events: int = 20,
+    bookmakers: int = 8,
+    change_rate: float = 0.03,
+    interval: timedelta = timedelta(minutes=5),
+    start: datetime | None = None,
+    round_index: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Parameters for one round; by default the feed starts at today's midnight UTC and
+    the round is the latest one that has begun, so repeated calls follow the clock."""
+    now = now or datetime.now(UTC)
+    start = start or now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if round_index is None:
+        round_index = max(int((now - start) / interval), 0)
+    return {
+        "seed": seed,
+        "events": events,
+        "bookmakers": bookmakers,
+        "change_rate": change_rate,
+        "interval_seconds": int(interval.total_seconds()),
+        "start": start.isoformat(),
+        "round": round_index,
+    }
+
+
+def file_items(source: str, parameters: dict, stats: dict, *, on_file=None) -> Iterator[Item]:
+    from scraping.importer import iter_file_items
+
+    yield from iter_file_items(source, parameters, stats, on_file=on_file)
+
+
+def job_items(
+    source: str, parameters: dict[str, Any], stats: dict[str, Any], *, on_file=None
+) -> Iterator[Item]:
+    """The items of one run of ``source``; a job that cannot start raises SourceError.
+    ``on_file(path, index, total)`` is called after each file of a file import."""
+    if source == "simulated":
+        return simulated_items(parameters, stats)
+    if source == "theoddsapi" and "paths" not in parameters:
+        return theoddsapi_items(parameters, stats)
+    if source in FILE_FORMATS:
+        return file_items(source, parameters, stats, on_file=on_file)
+    known = ", ".join(sorted({*LIVE_SOURCES, *FILE_FORMATS}))
+    raise SourceError("unknown_source", f"unknown source {source!r}: use one of {known}")

@@ -1,0 +1,101 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scraping.importer import EXTENSIONS
+from scraping.progress import ProgressLine, bar
+from scraping.runner import summary_line
+from scraping.services import run_job
+from scraping.sources.base import parse_utc
+
+
+class Command(BaseCommand):
+    help = (
+        "Import saved odds files as one scrape run: files, folders (searched recursively) "
+        "or globs, read in the time order of their captures. Prints a one-line summary; "
+        "exits with status 1 when the run failed (nothing could be stored)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "format",
+            choices=list(EXTENSIONS),
+            help="theoddsapi: /v4/sports/{sport}/odds responses or historical envelopes "
+            "(.json, .json.gz); oddsharvester: OddsHarvester JSON output (.json); "
+            "footballdata: football-data.co.uk season CSVs (.csv).",
+        )
+        parser.add_argument("paths", nargs="+", help="Files, folders or quoted globs.")
+        parser.add_argument(
+            "--captured-at",
+            help="theoddsapi only: when a bare /odds list was captured (ISO 8601, UTC if no "
+            "zone). Default: the newest last_update in the file. Envelopes carry their own.",
+        )
+        parser.add_argument(
+            "--odds-format",
+            choices=["auto", "decimal", "american"],
+            default="auto",
+            help="theoddsapi only: price format of the files. auto (default) detects it "
+            "per file: American prices are whole numbers of 100 or more, or negative.",
+        )
+        parser.add_argument(
+            "--store-raw",
+            action="store_true",
+            default=None,
+            help="Keep each capture's source fragment in OddsSnapshot.raw_response "
+            "(default: the ODDS_STORE_RAW_RESPONSES setting).",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=1000,
+            help="Captures written per transaction (default 1000).",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Do not draw the progress line."
+        )
+
+    def handle(self, *args, **options):
+        file_format = options["format"]
+        parameters = {"paths": options["paths"]}
+        if file_format == "theoddsapi":
+            parameters["odds_format"] = options["odds_format"]
+            if options["captured_at"]:
+                parameters["captured_at"] = self._time(options["captured_at"])
+        elif options["captured_at"] or options["odds_format"] != "auto":
+            raise CommandError("--captured-at and --odds-format apply to theoddsapi files only.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+
+        progress = ProgressLine(self.stderr._out, enabled=not options["no_progress"])
+        files = {"done": 0, "total": 0}
+
+        def on_file(path, index, total):
+            files.update(done=index, total=total)
+
+        def on_progress(run):
+            progress.show(
+                f"{bar(files['done'], files['total'])} files, {run.snapshots_written} "
+                f"snapshots, {run.markets_written} markets written, {run.errors_count} errors"
+            )
+
+        run = run_job(
+            source=file_format,
+            parameters=parameters,
+            store_raw=options["store_raw"],
+            batch_size=options["batch_size"],
+            on_progress=on_progress,
+            on_file=on_file,
+        )
+        progress.done()
+        self.stdout.write(summary_line(run))
+        if run.errors_count:
+            self.stdout.write(f"errors: python manage.py runserver, then /admin/ run {run.id}")
+        if run.status == "failed":
+            sys.exit(1)
+
+    @staticmethod
+    def _time(value: str) -> str:
+        try:
+            return parse_utc(value).isoformat()
+        except ValueError as error:
+            raise CommandError(f"--captured-at: {error}; use e.g. 2026-01-10T12:00:00Z") from None
