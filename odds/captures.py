@@ -79,21 +79,41 @@ class Capture:
     captured_at: datetime  # when the prices were observed (UTC), the partition key
     markets: tuple[Market, ...]
     source_updated_at: datetime | None = None  # the bookmaker's own last update
-    # Market keys this capture reports in full. A market of such a key that was open
-    # before and is missing now has disappeared; markets of other keys are not judged
-    # (a scrape asking only for h2h says nothing about totals). None: the keys present.
-    scope: frozenset[str] | None = None
-    # Market keys of which something was dropped as bad input: never judged gone here,
-    # since a bad price says nothing about whether the market is still offered.
-    skipped_keys: frozenset[str] = frozenset()
+    # What this capture reports in full. A market it covers that was open before and
+    # is missing now has disappeared; markets it does not cover are not judged (a scrape
+    # asking only for h2h says nothing about totals). Entries are a market key ("h2h"),
+    # a key and period (("h2h", "first_half")) or a whole identity (("totals",
+    # "full_time", Decimal("2.5"))). None: the keys of the markets present.
+    scope: frozenset[str | tuple] | None = None
+    # Entries (same forms) of which something was dropped as bad input: never judged
+    # gone here, since a bad price says nothing about whether the market is offered.
+    skipped_keys: frozenset[str | tuple] = frozenset()
     external_event_id: str = ""  # the bookmaker's own id for the event, when known
     event_url: str = ""
     raw: Any = None  # the source's fragment for this capture, kept only if asked
 
     @property
-    def market_scope(self) -> frozenset[str]:
-        scope = self.scope if self.scope is not None else frozenset(m.key for m in self.markets)
-        return scope - self.skipped_keys
+    def market_scope(self) -> Scope:
+        entries = self.scope if self.scope is not None else {m.key for m in self.markets}
+        return Scope(_normalized(entries), _normalized(self.skipped_keys))
+
+
+def _normalized(entries) -> frozenset[tuple]:
+    return frozenset((e,) if isinstance(e, str) else tuple(e) for e in entries)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which market identities (key, period, line) a capture reports in full."""
+
+    entries: frozenset[tuple]
+    skipped: frozenset[tuple] = frozenset()
+
+    def covers(self, ident: tuple) -> bool:
+        prefixes = (ident[:1], ident[:2], ident)
+        return any(p in self.entries for p in prefixes) and not any(
+            p in self.skipped for p in prefixes
+        )
 
 
 @dataclass(frozen=True, slots=True)

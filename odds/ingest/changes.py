@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from odds.captures import Market
+from odds.captures import Market, Scope
 from odds.prices import price_text
 
 Ident = tuple[str, str, Decimal | None]  # (market_key, period, line)
@@ -53,7 +53,7 @@ class Change:
 def diff_capture(
     markets: tuple[Market, ...],
     *,
-    scope: frozenset[str],
+    scope: Scope,
     state: dict[Ident, KeyState],
     captured_at: datetime,
 ) -> tuple[list[Change], int]:
@@ -76,7 +76,7 @@ def diff_capture(
         changes.append(Change(ident, outcomes))
         state[ident] = KeyState(value, outcomes, captured_at)
     for ident, current in list(state.items()):
-        if ident in seen or ident[0] not in scope or current.value == GONE:
+        if ident in seen or current.value == GONE or not scope.covers(ident):
             continue
         changes.append(Change(ident, []))
         state[ident] = KeyState(GONE, [], captured_at)

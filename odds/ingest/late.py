@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from odds.captures import Market
+from odds.captures import Market, Scope
 from odds.ingest.changes import Ident, fingerprint, loaded, outcomes_json
 from odds.ingest.entities import Resolved
 
@@ -24,7 +24,7 @@ def write_late_capture(
     cursor,
     snapshot: tuple,
     markets: tuple[Market, ...],
-    scope: frozenset[str],
+    scope: Scope,
     resolved: Resolved,
 ) -> tuple[int, int]:
     """Insert the snapshot and whatever market rows keep history exact; returns
@@ -38,7 +38,7 @@ def write_late_capture(
     observed: dict[Ident, list[dict]] = {}
     for market in markets:
         observed.setdefault(market.identity, outcomes_json(market))
-    idents = set(observed) | {i for i in before if i[0] in scope}
+    idents = set(observed) | {i for i in before if scope.covers(i)}
 
     written = unchanged = 0
     for ident in sorted(idents, key=str):

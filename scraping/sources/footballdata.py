@@ -16,6 +16,15 @@ Kick-off
   column (seasons before 2019/20), or the cell is empty, kick-off is assumed to be 15:00 UK
   time**, the traditional Saturday kick-off; the true time is not in the file.
 
+Events
+  ``source_event_id`` is ``{Div}:{YYYY-MM-DD}:{HomeTeam}:{AwayTeam}`` (the UK match date);
+  sport ``soccer``; tournament from ``Div`` through :data:`TOURNAMENTS` (E0 is
+  ``england_premier_league``; an unknown code keeps the code as key and name). A row
+  without ``HomeTeam``/``AwayTeam`` (``missing_team``) or ``Div`` (``missing_division``),
+  or whose ``Date``/``Time`` does not parse (``bad_time``), is a Problem carrying its
+  line and fragment; the row is skipped and the file goes on. ``Capture.raw`` is that
+  bookmaker's cells of the row for that phase (with the handicap cell).
+
 Bookmakers are found from the header, not from a fixed list: a column family is a prefix
 plus a complete set of outcome suffixes -- ``H``/``D``/``A`` (``h2h``: home/draw/away),
 ``>2.5``/``<2.5`` (``totals``, line 2.5: over/under) or ``AHH``/``AHA`` (``spreads``:
@@ -51,11 +60,13 @@ Friday afternoons, and on Tuesday afternoons for midweek games"):
     if that is not at least one hour before kick-off, kick-off minus one hour;
   * closing capture: at kick-off.
 A bookmaker with only pre-match (or only closing) columns gets only that capture, and a
-bookmaker whose cells are all empty for a match has no capture for it.
+bookmaker whose cells are all empty for a match has no capture for it (nor one whose
+every market in the row was dropped as bad: a capture carries at least one market).
 
 ``Capture.scope`` is the market keys that bookmaker has columns for in this file at that
-phase, less any market dropped for a bad price or line in that row, so a market is judged
-gone only when its cells are empty, never because its price was unreadable. A bad price
+phase (a bookmaker without AH columns never has spreads judged gone); a market dropped for
+a bad price or line in that row goes in ``Capture.skipped_keys``, so it is judged gone only
+when its cells are empty, never because its price was unreadable. A bad price
 (not decimal odds above 1.0, or an empty cell beside filled ones) is a ``bad_price``
 Problem naming the line, column, raw value and match; only that market is dropped.
 """
@@ -196,8 +207,10 @@ class _Where:
 def parse_file(path: str | Path) -> Iterator[Item]:
     """Stream the captures (and Problems) of one football-data season CSV.
 
-    Raises SourceError ``missing_file``, ``unreadable_file`` or ``unknown_format``; a bad
-    row or price is a Problem and the rest of the file is still read.
+    A generator: nothing is read until the first item is asked for, and then only one row
+    at a time. Raises SourceError ``missing_file``, ``unreadable_file`` or
+    ``unknown_format`` (on that first ask); a bad row or price is a Problem and the rest
+    of the file is still read. Problems name the file and its ``line`` (the header is 1).
     """
     path = Path(path)
     with _open(path) as handle:
@@ -225,13 +238,16 @@ def discover_books(header: Iterable[str]) -> tuple[BookColumns, ...]:
     """The bookmakers' column families in a header, grouped per (bookmaker, phase)."""
     header = list(header)
     columns = set(header)
-    candidates = _candidate_families(header)
+    # Incomplete sets are not families: B365AH (a handicap size) looks like h2h "B365A" + "H".
+    candidates = {
+        identity: outcomes
+        for identity, outcomes in _candidate_families(header).items()
+        if set(outcomes) == set(_OUTCOMES[identity[1]].values())
+    }
     prefixes = {prefix for prefix, _, _ in candidates}
     groups: dict[tuple[str, str], tuple[BookmakerRef, list[Family]]] = {}
     seen: set[tuple[str, str, str, Decimal | None]] = set()
     for (prefix, market_key, line), outcomes in candidates.items():
-        if set(outcomes) != set(_OUTCOMES[market_key].values()):
-            continue  # incomplete: B365AH (a handicap size) looks like h2h "B365A" + "H"
         classified = _classify(prefix, prefixes)
         if classified is None:
             continue
@@ -531,7 +547,8 @@ def _capture_items(
         bookmaker=book.bookmaker,
         captured_at=pre_match_time(kickoff) if book.phase == PRE_MATCH else kickoff,
         markets=tuple(markets),
-        scope=book.scope - dropped,
+        scope=book.scope,
+        skipped_keys=frozenset(dropped),
         raw=raw,
     )
 
@@ -555,9 +572,10 @@ def _market(
         try:
             outcomes.append(Outcome(name=name, price=from_decimal(value)))
         except BadPrice as error:
+            reason = "the price is empty while others of its market are filled"
             return _cell_problem(
                 "bad_price",
-                str(error),
+                str(error) if value else reason,
                 column=column,
                 value=value,
                 family=family,

@@ -41,7 +41,8 @@ How the files map into the store (a user needs these rules to read the data):
   A struck outcome without a price drops its market (``suspended_without_price``).
 - An entry whose every price is OddsPortal's ``-`` placeholder means the bookmaker shows no
   odds: the market is left out silently (and, being in scope, is judged gone).
-- ``Capture.scope`` is the set of market keys of this record's non-empty lists: a file
+- ``Capture.scope`` is the set of market identities (key, period, line) of this record's
+  non-empty lists: a file
   reports only the markets it was asked for. Empty lists (OddsHarvester writes ``[]`` when
   a market tab could not be read as well as when nobody offers it) and ``null`` lists (a
   failed market) are not in scope. Keys of which a market was dropped as bad input are in
@@ -160,7 +161,8 @@ HANDICAP_3: Roles = (
     ("away", ("team2_handicap",)),
 )
 
-_LINE = r"(?P<line>[+-]?\d+(?:_\d+)?)"
+# At most 5 digits and 3 decimals: what the store's line column holds (odds/ingest/validation.py).
+_LINE = r"(?P<line>[+-]?\d{1,5}(?:_\d{1,3})?)"
 LINE_MARKETS: tuple[tuple[re.Pattern[str], str, Roles], ...] = (
     (re.compile(rf"over_under_(?:games_|points_)?{_LINE}"), "totals", TOTALS),
     (re.compile(rf"over_under_sets_{_LINE}"), "totals_sets", TOTALS),
@@ -259,8 +261,8 @@ def _load_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise SourceError(
             "bad_json",
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} at line {exc.lineno}"
-            f", column {exc.colno} (character {exc.pos}); re-run or re-copy the export",
+            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} (line {exc.lineno}, "
+            f"column {exc.colno}, character {exc.pos}); re-run or re-copy the export",
             {
                 "file": str(path),
                 "line": exc.lineno,
@@ -502,10 +504,10 @@ def _line(text: str) -> Decimal:
 
 def _entries_by_bookmaker(
     record: dict[str, Any], *, event: EventRef, where: dict[str, Any]
-) -> tuple[dict[str, tuple[BookmakerRef, list[_Entry]]], frozenset[str], list[Problem]]:
+) -> tuple[dict[str, tuple[BookmakerRef, list[_Entry]]], frozenset[tuple], list[Problem]]:
     """Each bookmaker's entries across the record's lists, the keys reported, the problems."""
     grouped: dict[str, tuple[BookmakerRef, list[_Entry]]] = {}
-    scope: set[str] = set()
+    scope: set[tuple] = set()
     problems: list[Problem] = []
     for list_key, value in record.items():
         if not list_key.endswith(MARKET_SUFFIX):
@@ -519,7 +521,7 @@ def _entries_by_bookmaker(
             if bookmaker is None:
                 nameless += 1
                 continue
-            scope.add(spec.key)
+            scope.add(_identity(spec, data, sport_key=event.sport_key))
             entry = _Entry(list_key, spec, data)
             grouped.setdefault(bookmaker.key, (bookmaker, []))[1].append(entry)
         if nameless:
@@ -575,6 +577,16 @@ def _list_spec(
     return spec
 
 
+def _identity(spec: MarketSpec, data: dict[str, Any], *, sport_key: str) -> tuple:
+    """The market identity an entry reports, or the key alone when its period is unknown.
+
+    Each list is one (key, period, line), and two files of one match list different
+    lines and periods of the same key: only the identity itself is judged gone.
+    """
+    period = _period(data.get("period"), sport_key=sport_key)
+    return (spec.key,) if period is None else (spec.key, period, spec.line)
+
+
 def _entry_bookmaker(data: object) -> BookmakerRef | None:
     if not isinstance(data, dict):
         return None
@@ -591,13 +603,13 @@ def _capture(
     bookmaker: BookmakerRef,
     captured_at: datetime,
     entries: list[_Entry],
-    scope: frozenset[str],
+    scope: frozenset[tuple],
     where: dict[str, Any],
     event_url: str,
 ) -> Iterator[Item]:
     """One bookmaker's capture; a problem per market dropped (the rest is kept)."""
     markets: list[Market] = []
-    skipped: set[str] = set()
+    skipped: set[tuple] = set()
     seen: set[tuple[str, str, Decimal | None]] = set()
     for entry in entries:
         context = {
@@ -616,7 +628,7 @@ def _capture(
                 event=event,
             )
             if result.error_type != "duplicate_market":
-                skipped.add(entry.spec.key)
+                skipped.add(_identity(entry.spec, entry.data, sport_key=event.sport_key))
         elif result is not None:
             markets.append(result)
     raw: dict[str, list[dict[str, Any]]] = {}
