@@ -1,9 +1,12 @@
 """Change detection: which observed markets need a history row. Pure; no database.
 
 A market's identity is (market_key, period, line) within one (event, bookmaker). Its
-value is its outcomes: names, prices and statuses. A history row is due when the value
-differs from the newest stored one, when the market is first seen, or when a market
-whose key the capture reports in full is missing (it is *gone*: a row with ``[]``).
+value is its outcomes (names, prices, statuses) written as canonical JSON text:
+outcomes in role order, prices in canonical decimal form. Equal values give equal
+text, so a 64-bit hash of the text, kept in MarketState, is all that change detection
+compares. A history row is due when the value differs from the newest stored one, when
+the market is first seen, or when a market the capture covers is missing (it is
+*gone*: a row with ``[]``).
 """
 
 from __future__ import annotations
@@ -12,42 +15,79 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
+from hashlib import blake2b
 
-from odds.captures import Market, Scope
+from odds.captures import Market, Outcome, Scope
 from odds.prices import price_text
 
 Ident = tuple[str, str, Decimal | None]  # (market_key, period, line)
-Fingerprint = tuple[tuple[str, str, str], ...]
-GONE: Fingerprint = ()
+GONE_TEXT = "[]"
+
+# Outcomes are stored in this order within a market, then by name.
+_ROLE_ORDER = {
+    "home": 0,
+    "draw": 1,
+    "away": 2,
+    "over": 0,
+    "under": 1,
+    "yes": 0,
+    "no": 1,
+    "home_draw": 0,
+    "home_away": 1,
+    "draw_away": 2,
+}
 
 
-def outcomes_json(market: Market) -> list[dict]:
-    return [
-        {"name": o.name, "price": price_text(o.price), "status": o.status} for o in market.outcomes
-    ]
+def value_hash(text: str) -> int:
+    """A stable (process-independent) signed 64-bit hash of a canonical value."""
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def loaded(value: str | list) -> list[dict]:
-    """jsonb read through Django's cursor arrives as text (Django decodes in the field)."""
-    return json.loads(value) if isinstance(value, str) else value
+GONE = value_hash(GONE_TEXT)
 
 
-def fingerprint(outcomes: list[dict]) -> Fingerprint:
-    """Order-free value of stored outcomes: equal fingerprints mean an unchanged market."""
-    return tuple(sorted((o["name"], o["price"], o["status"]) for o in outcomes))
+@lru_cache(maxsize=1 << 16)
+def _outcome_text(name: str, price: str, status: str) -> str:
+    return json.dumps({"name": name, "price": price, "status": status})
+
+
+@lru_cache(maxsize=1 << 16)
+def _price(price: Decimal) -> str:
+    return price_text(price)
+
+
+def _order(item: tuple[str, str, str]) -> tuple[int, str]:
+    return (_ROLE_ORDER.get(item[0], 9), item[0])
+
+
+def _text(items: list[tuple[str, str, str]]) -> str:
+    items.sort(key=_order)
+    return "[" + ", ".join(_outcome_text(*item) for item in items) + "]"
+
+
+def outcomes_text(outcomes: tuple[Outcome, ...]) -> str:
+    """Canonical JSON text of a market's outcomes, as stored in MarketOdds.outcomes."""
+    return _text([(o.name, _price(o.price), o.status) for o in outcomes])
+
+
+def text_from_json(outcomes: str | list[dict]) -> str:
+    """Canonical text of stored outcomes (jsonb arrives as text through Django)."""
+    loaded = json.loads(outcomes) if isinstance(outcomes, str) else outcomes
+    return _text([(o["name"], o["price"], o["status"]) for o in loaded])
 
 
 @dataclass(slots=True)
 class KeyState:
-    value: Fingerprint
-    outcomes: list[dict]
+    value: int  # value_hash of the newest stored outcomes
+    text: str | None  # those outcomes, when this process wrote them
     changed_at: datetime
 
 
 @dataclass(slots=True)
 class Change:
     ident: Ident
-    outcomes: list[dict]  # [] when the market is gone
+    text: str  # GONE_TEXT when the market is gone
 
 
 def diff_capture(
@@ -67,19 +107,19 @@ def diff_capture(
         if ident in seen:
             continue  # a source listing one market twice: the first wins
         seen.add(ident)
-        outcomes = outcomes_json(market)
-        value = fingerprint(outcomes)
+        text = outcomes_text(market.outcomes)
+        value = value_hash(text)
         current = state.get(ident)
         if current is not None and current.value == value:
             unchanged += 1
             continue
-        changes.append(Change(ident, outcomes))
-        state[ident] = KeyState(value, outcomes, captured_at)
+        changes.append(Change(ident, text))
+        state[ident] = KeyState(value, text, captured_at)
     for ident, current in list(state.items()):
         if ident in seen or current.value == GONE or not scope.covers(ident):
             continue
-        changes.append(Change(ident, []))
-        state[ident] = KeyState(GONE, [], captured_at)
+        changes.append(Change(ident, GONE_TEXT))
+        state[ident] = KeyState(GONE, GONE_TEXT, captured_at)
     return changes, unchanged
 
 
@@ -103,7 +143,7 @@ def swap_sides(markets: tuple[Market, ...]) -> tuple[Market, ...]:
         if line is not None and base_key in _HANDICAP_KEYS:
             line = -line
         outcomes = tuple(
-            type(o)(_SWAPPED_NAMES.get(o.name, o.name), o.price, o.status) for o in market.outcomes
+            Outcome(_SWAPPED_NAMES.get(o.name, o.name), o.price, o.status) for o in market.outcomes
         )
         swapped.append(Market(market.key, outcomes, market.period, line))
     return tuple(swapped)

@@ -12,11 +12,10 @@ It assumes the next capture reported the same market keys as this one.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from odds.captures import Market, Scope
-from odds.ingest.changes import Ident, fingerprint, loaded, outcomes_json
+from odds.ingest.changes import GONE_TEXT, Ident, outcomes_text, text_from_json, value_hash
 from odds.ingest.entities import Resolved
 
 
@@ -35,18 +34,18 @@ def write_late_capture(
     before = _rows_before(cursor, event_id, bookmaker_id, captured_at)
     after = _rows_after(cursor, event_id, bookmaker_id, captured_at)
 
-    observed: dict[Ident, list[dict]] = {}
+    observed: dict[Ident, str] = {}
     for market in markets:
-        observed.setdefault(market.identity, outcomes_json(market))
+        observed.setdefault(market.identity, outcomes_text(market.outcomes))
     idents = set(observed) | {i for i in before if scope.covers(i)}
 
     written = unchanged = 0
     for ident in sorted(idents, key=str):
-        value = observed.get(ident, [])
+        value = observed.get(ident, GONE_TEXT)
         previous = before.get(ident)
-        if ident not in observed and not previous:
+        if ident not in observed and previous in (None, GONE_TEXT):
             continue  # absent now and absent (or gone) before: nothing happened
-        if previous is not None and fingerprint(previous) == fingerprint(value):
+        if previous == value:
             unchanged += 1
             continue
         _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ident, value)
@@ -63,13 +62,13 @@ def _keep_next_capture_exact(cursor, ident, value, previous, following, nxt, res
         return 0
     next_id, next_at = following
     if nxt is not None and nxt[1] == next_at:
-        if fingerprint(nxt[2]) == fingerprint(value):
+        if nxt[2] == value:
             cursor.execute(
                 "DELETE FROM odds_marketodds WHERE captured_at = %s AND id = %s", [nxt[1], nxt[0]]
             )
             return -1
         return 0
-    restored = previous if previous is not None else []
+    restored = previous if previous is not None else GONE_TEXT
     _insert_market(
         cursor, next_id, next_at, resolved.event_id, resolved.bookmaker_id, ident, restored
     )
@@ -89,7 +88,7 @@ def _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ide
     cursor.execute(
         "INSERT INTO odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id, "
         "market_key, period, line, outcomes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-        [snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, json.dumps(value)],
+        [snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, value],
     )
 
 
@@ -113,7 +112,7 @@ def _rows_before(cursor, event_id, bookmaker_id, moment) -> dict[Ident, list[dic
         """,
         [event_id, bookmaker_id, moment],
     )
-    return {(k, p, li): loaded(outcomes) for k, p, li, outcomes in cursor.fetchall()}
+    return {(k, p, li): text_from_json(outcomes) for k, p, li, outcomes in cursor.fetchall()}
 
 
 def _rows_after(cursor, event_id, bookmaker_id, moment) -> dict[Ident, tuple]:
@@ -127,9 +126,8 @@ def _rows_after(cursor, event_id, bookmaker_id, moment) -> dict[Ident, tuple]:
         """,
         [event_id, bookmaker_id, moment],
     )
-    return {
-        (k, p, li): (row_id, at, loaded(out)) for k, p, li, row_id, at, out in cursor.fetchall()
-    }
+    rows = cursor.fetchall()
+    return {(k, p, li): (row_id, at, text_from_json(out)) for k, p, li, row_id, at, out in rows}
 
 
 def _refresh_state(cursor, event_id, bookmaker_id, ident: Ident) -> None:
@@ -137,15 +135,23 @@ def _refresh_state(cursor, event_id, bookmaker_id, ident: Ident) -> None:
     key, period, line = ident
     cursor.execute(
         """
-        INSERT INTO odds_marketstate
-               (event_id, bookmaker_id, market_key, period, line, outcomes, changed_at)
-        SELECT event_id, bookmaker_id, market_key, period, line, outcomes, captured_at
-          FROM odds_marketodds
+        SELECT outcomes, captured_at FROM odds_marketodds
          WHERE event_id = %s AND bookmaker_id = %s AND market_key = %s AND period = %s
            AND line IS NOT DISTINCT FROM %s::numeric
          ORDER BY captured_at DESC LIMIT 1
-        ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
-           SET outcomes = EXCLUDED.outcomes, changed_at = EXCLUDED.changed_at
         """,
         [event_id, bookmaker_id, key, period, line],
+    )
+    outcomes, changed_at = cursor.fetchone()
+    text = text_from_json(outcomes)
+    cursor.execute(
+        """
+        INSERT INTO odds_marketstate (event_id, bookmaker_id, market_key, period, line,
+                                      outcomes, value_hash, changed_at)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
+           SET outcomes = EXCLUDED.outcomes, value_hash = EXCLUDED.value_hash,
+               changed_at = EXCLUDED.changed_at
+        """,
+        [event_id, bookmaker_id, key, period, line, text, value_hash(text), changed_at],
     )

@@ -29,19 +29,20 @@ from django.db import OperationalError, connections, transaction
 
 from odds.captures import Capture, Problem
 from odds.ingest import late
-from odds.ingest.changes import (
-    Change,
-    KeyState,
-    diff_capture,
-    fingerprint,
-    loaded,
-    swap_sides,
-)
+from odds.ingest.changes import Change, KeyState, diff_capture, swap_sides
 from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.validation import validate_capture
 from odds.partitioning import ensure_partitions_for
 
 _RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+_STATE_STAGING = "odds_marketstate_staging"
+# Per session, emptied at each commit: the batch's changed states before the merge.
+_STATE_STAGING_SQL = f"""
+    CREATE TEMPORARY TABLE IF NOT EXISTS {_STATE_STAGING} (
+        event_id bigint, bookmaker_id bigint, market_key varchar(64), period varchar(32),
+        line numeric(8, 3), outcomes jsonb, value_hash bigint, changed_at timestamptz
+    ) ON COMMIT DELETE ROWS
+"""
 _ATTEMPTS = 5
 
 
@@ -191,9 +192,9 @@ class CaptureWriter:
             """
             SELECT s.event_id, s.bookmaker_id, s.captured_at
               FROM odds_oddssnapshot s
-              JOIN unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS k(e, b, t)
+              JOIN unnest(%b::bigint[], %b::bigint[], %b::timestamptz[]) AS k(e, b, t)
                 ON s.event_id = k.e AND s.bookmaker_id = k.b AND s.captured_at = k.t
-             WHERE s.captured_at = ANY(%s::timestamptz[])
+             WHERE s.captured_at = ANY(%b::timestamptz[])
             """,
             [events, books, times, sorted(set(times))],
         )
@@ -203,19 +204,18 @@ class CaptureWriter:
         events, books = zip(*pairs, strict=True) if pairs else ((), ())
         cursor.execute(
             """
-            SELECT m.event_id, m.bookmaker_id, m.market_key, m.period, m.line, m.outcomes,
+            SELECT m.event_id, m.bookmaker_id, m.market_key, m.period, m.line, m.value_hash,
                    m.changed_at
               FROM odds_marketstate m
-              JOIN unnest(%s::bigint[], %s::bigint[]) AS k(e, b)
+              JOIN unnest(%b::bigint[], %b::bigint[]) AS k(e, b)
                 ON m.event_id = k.e AND m.bookmaker_id = k.b
             """,
             [list(events), list(books)],
         )
         states: dict[tuple[int, int], dict] = {}
-        for event_id, bookmaker_id, key, period, line, raw, changed_at in cursor.fetchall():
-            outcomes = loaded(raw)
+        for event_id, bookmaker_id, key, period, line, value, changed_at in cursor.fetchall():
             states.setdefault((event_id, bookmaker_id), {})[(key, period, line)] = KeyState(
-                fingerprint(outcomes), outcomes, changed_at
+                value, None, changed_at
             )
         return states
 
@@ -245,8 +245,7 @@ class CaptureWriter:
     def _market_row(snapshot: tuple, change: Change) -> tuple:
         snapshot_id, event_id, bookmaker_id, captured_at = snapshot[:4]
         key, period, line = change.ident
-        outcomes = json.dumps(change.outcomes)
-        return (snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, outcomes)
+        return (snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, change.text)
 
     def _copy_snapshots(self, cursor, rows: list[tuple]) -> None:
         if not rows:
@@ -271,28 +270,31 @@ class CaptureWriter:
                 copy.write_row(row)
 
     def _save_states(self, cursor, states: dict, dirty: set) -> None:
+        """Upsert the changed state rows: COPY into a temporary table, then one merge
+        (array parameters of text and JSON cost more to quote than COPY costs)."""
         if not dirty:
             return
-        columns: list[list] = [[], [], [], [], [], [], []]
-        for event_id, bookmaker_id, ident in dirty:
-            state = states[(event_id, bookmaker_id)][ident]
-            for column, value in zip(
-                columns,
-                (event_id, bookmaker_id, *ident, json.dumps(state.outcomes), state.changed_at),
-                strict=True,
-            ):
-                column.append(value)
+        cursor.execute(_STATE_STAGING_SQL)
+        # Emptied at commit, but not when the caller's transaction spans several batches.
+        cursor.execute(f"TRUNCATE {_STATE_STAGING}")
+        with cursor.cursor.copy(f"COPY {_STATE_STAGING} FROM STDIN") as copy:
+            for event_id, bookmaker_id, ident in dirty:
+                state = states[(event_id, bookmaker_id)][ident]
+                copy.write_row(
+                    (event_id, bookmaker_id, *ident, state.text, state.value, state.changed_at)
+                )
         cursor.execute(
-            """
-            INSERT INTO odds_marketstate
-                   (event_id, bookmaker_id, market_key, period, line, outcomes, changed_at)
-            SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[],
-                                 %s::numeric[], %s::jsonb[], %s::timestamptz[])
+            f"""
+            INSERT INTO odds_marketstate (event_id, bookmaker_id, market_key, period, line,
+                                          outcomes, value_hash, changed_at)
+            SELECT event_id, bookmaker_id, market_key, period, line, outcomes, value_hash,
+                   changed_at
+              FROM {_STATE_STAGING}
             ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
-               SET outcomes = EXCLUDED.outcomes, changed_at = EXCLUDED.changed_at
+               SET outcomes = EXCLUDED.outcomes, value_hash = EXCLUDED.value_hash,
+                   changed_at = EXCLUDED.changed_at
              WHERE odds_marketstate.changed_at <= EXCLUDED.changed_at
-            """,
-            columns,
+            """
         )
 
     def _save_pairs(self, cursor, pairs: dict[int, _Pair]) -> None:
@@ -301,7 +303,7 @@ class CaptureWriter:
             """
             UPDATE odds_eventbookmaker p
                SET first_captured_at = k.first, last_captured_at = k.last
-              FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS k(id, first, last)
+              FROM unnest(%b::bigint[], %b::timestamptz[], %b::timestamptz[]) AS k(id, first, last)
              WHERE p.id = k.id
             """,
             [ids, [pairs[i].first for i in ids], [pairs[i].last for i in ids]],

@@ -23,6 +23,9 @@ class MarketState(models.Model):
     period = models.CharField(max_length=32)
     line = models.DecimalField(max_digits=8, decimal_places=3, blank=True, null=True)
     outcomes = models.JSONField(default=list)
+    # 64-bit hash of the outcomes' canonical text (odds.ingest.changes.value_hash): what
+    # change detection compares, so it never parses JSON.
+    value_hash = models.BigIntegerField()
     changed_at = models.DateTimeField()
 
     class Meta:
