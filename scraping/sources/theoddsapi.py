@@ -78,6 +78,8 @@ PERIOD_SUFFIXES = {
 _PERIOD = re.compile(r"^(?P<base>.+)_(?P<suffix>h[12]|q[1-4]|p[1-3])$")
 _INNINGS = re.compile(r"^(?P<base>.+)_1st_(?P<innings>\d+)_innings$")
 _SLUG = re.compile(r"^[a-z0-9_]+$")
+_MAX_LINE = Decimal("99999.999")
+_NOTHING_TO_CAPTURE = datetime.min.replace(tzinfo=UTC)
 _LAY = "_lay"
 _ALTERNATE = "alternate_"
 
@@ -112,9 +114,9 @@ class MarketKey:
     alternate: bool
 
     @property
-    def plain(self) -> bool:
-        """A full-time, non-alternate market: the only kind that puts its key in scope."""
-        return self.period == FULL_TIME and not self.alternate
+    def scope_entry(self) -> tuple[str, str]:
+        """(key, period): what asking for, or being sent, this market reports in full."""
+        return (self.key, self.period)
 
 
 def map_market_key(raw_key: str) -> MarketKey:
@@ -138,15 +140,14 @@ def map_market_key(raw_key: str) -> MarketKey:
     )
 
 
-def scope_for(raw_keys: Iterable[str]) -> frozenset[str]:
-    """The market keys a response reports in full, for judging disappeared markets.
+def scope_for(raw_keys: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """The (key, period) pairs a response reports in full, to judge disappeared markets.
 
-    Scope is per key, not per period or line, so only a plain full-time market puts
-    its key in: a request for ``h2h_h1`` alone must not make the stored full-time
-    ``h2h`` look gone.
+    Per period, not per key: a request for ``h2h`` alone says nothing about the
+    first-half ``h2h`` stored from another scrape. Every line of a pair is covered.
     """
-    mapped = (map_market_key(key) for key in raw_keys if isinstance(key, str) and key)
-    return frozenset(m.key for m in mapped if m.plain and _SLUG.match(m.key))
+    mapped = (map_market_key(key.strip().lower()) for key in raw_keys if isinstance(key, str))
+    return frozenset(m.scope_entry for m in mapped if _SLUG.match(m.key))
 
 
 def sport_of(sport_key: str) -> tuple[str, str]:
@@ -256,6 +257,10 @@ def _load_json(path: Path) -> Any:
     try:
         # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
         return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise SourceError(
+            "bad_json", f"{path} is nested too deeply to be an odds response", {"file": str(path)}
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             "bad_json",
@@ -315,7 +320,7 @@ class _Response:
 
     captured_at: datetime
     odds_format: str
-    scope: frozenset[str]
+    scope: frozenset
     origin: str
     seen_events: set[str] = field(default_factory=set)
 
@@ -333,7 +338,7 @@ def parse_events(
     *,
     captured_at: datetime | None = None,
     odds_format: str = "auto",
-    scope: frozenset[str] | None = None,
+    scope: frozenset[str | tuple] | None = None,
     origin: str = "",
 ) -> Iterator[Item]:
     """Captures and Problems from one response's list of events.
@@ -341,6 +346,9 @@ def parse_events(
     ``odds_format="auto"`` decides once for the whole response, because a single
     price like 150 is ambiguous but a response's set of prices is not. ``origin``
     (a file name, or a URL without the key) goes into each Problem's context.
+    Without ``scope``, every (key, period) present anywhere in the response is in
+    scope, so a bookmaker that stops offering totals while others still do counts as
+    gone.
     """
     if odds_format not in ODDS_FORMATS:
         raise SourceError(
@@ -382,12 +390,15 @@ def _dicts(value: Any) -> list[dict]:
 def _capture_time(events: list, given: datetime | None, origin: str) -> datetime:
     if given is not None:
         return given.replace(tzinfo=UTC) if given.tzinfo is None else given.astimezone(UTC)
-    times = []
+    times, bookmakers = [], 0
     for event in _dicts(events):
         for bookmaker in _dicts(event.get("bookmakers")):
+            bookmakers += 1
             stamps = [bookmaker.get("last_update")]
             stamps += [m.get("last_update") for m in _dicts(bookmaker.get("markets"))]
             times += [t for s in stamps if s is not None and (t := _maybe_time(s))]
+    if not bookmakers:
+        return _NOTHING_TO_CAPTURE  # no capture will carry it; an empty list is no error
     if not times:
         raise SourceError(
             "missing_capture_time",
@@ -475,7 +486,7 @@ def _event_ref(raw: dict, where: dict, response: _Response) -> EventRef | Proble
     try:
         commence_time = parse_utc(raw.get("commence_time"))
     except ValueError as exc:
-        return Problem("bad_time", f"{label}: commence_time {exc}; skipped", context)
+        return Problem("bad_time", f"{label} has a bad commence_time: {exc}; skipped", context)
     sport_key = sport_key.strip().lower()
     sport, sport_name = sport_of(sport_key)
     title = raw.get("sport_title")
@@ -533,7 +544,7 @@ class _Where:
             error_type,
             message,
             self.context(**extra),
-            bookmaker_key=self.bookmaker,
+            bookmaker_key=self.bookmaker if _SLUG.match(self.bookmaker) else None,
             event=self.event,
         )
 
@@ -582,8 +593,9 @@ def _parse_bookmaker(
         captured_at=response.captured_at,
         markets=tuple(markets),
         source_updated_at=updated_at,
+        scope=response.scope,
         # A market dropped for bad input was not seen to disappear: do not judge its key.
-        scope=response.scope - dropped,
+        skipped_keys=frozenset(dropped),
         raw=_plain({"event_id": event.source_event_id, **raw}),
     )
 
@@ -600,8 +612,8 @@ def _bookmaker_ref(raw: dict, key: str) -> BookmakerRef:
 
 def _parse_markets(
     raw_markets: list, where: _Where, odds_format: str
-) -> tuple[list[Market], list[Problem], set[str]]:
-    """Markets, Problems, and the vocabulary keys of the markets dropped for bad input.
+) -> tuple[list[Market], list[Problem], set[tuple[str, str]]]:
+    """Markets, Problems, and the (key, period) of the markets dropped for bad input.
 
     Each raw market becomes one Market (or one per line for alternates). Plain markets
     go first so that an alternate market repeating the main line does not replace it;
@@ -613,7 +625,7 @@ def _parse_markets(
     )
     kept: dict[tuple, Market] = {}
     problems: list[Problem] = []
-    dropped: set[str] = set()
+    dropped: set[tuple[str, str]] = set()
     for raw in ordered:
         try:
             built = _build_markets(raw, where, odds_format)
@@ -621,7 +633,7 @@ def _parse_markets(
             problems.append(exc.problem)
             raw_key = raw.get("key") if isinstance(raw, dict) else None
             if isinstance(raw_key, str):
-                dropped.add(map_market_key(raw_key.strip().lower()).key)
+                dropped.add(map_market_key(raw_key.strip().lower()).scope_entry)
             continue
         for market in built:
             first = kept.setdefault(market.identity, market)
@@ -735,7 +747,7 @@ def _outcome(
         raise _Dropped(
             where.problem(
                 "bad_price",
-                f"{where.describe(raw_key)}, outcome {raw['name']!r}: {exc} "
+                f"{where.describe(raw_key)}, outcome {raw['name']!r}: {_price_reason(exc)} "
                 f"(read as {odds_format} odds); the market was skipped",
                 market_key=raw_key,
                 outcome=raw["name"],
@@ -745,6 +757,12 @@ def _outcome(
             )
         ) from None
     return name, price, _line(raw, name, meaning, where, market)
+
+
+def _price_reason(exc: BadPrice) -> str:
+    """BadPrice's text with the price as the feed wrote it, not as a Decimal repr."""
+    reason = str(exc).removeprefix(f"price {exc.value!r} ")
+    return f"price {json.dumps(_plain(exc.value))} {reason}"
 
 
 def _role(raw: dict, kind: str, event: EventRef) -> str | None:
@@ -812,6 +830,20 @@ def _line(raw: dict, role: str, meaning: MarketKey, where: _Where, market: dict)
                 fragment=market,
             )
         ) from None
+    if abs(line) > _MAX_LINE or line.normalize().as_tuple().exponent < -3:
+        # The store keeps lines to 3 places; rounding would merge distinct lines.
+        raise _Dropped(
+            where.problem(
+                "bad_point",
+                f"{where.describe(market['key'])}: outcome {raw['name']!r} has point "
+                f"{_plain(point)!r}, beyond the 3 decimal places and ±{_MAX_LINE} a line may "
+                "have; skipped",
+                market_key=market["key"],
+                outcome=raw["name"],
+                point=point,
+                fragment=market,
+            )
+        )
     # The away side's +3.5 is the home side's -3.5: both belong to the same line.
     if meaning.kind == "spreads" and role == "away":
         line = -line
@@ -850,5 +882,5 @@ def _plain(value: Any) -> Any:
         number = float(value)
         return number if math.isfinite(number) else str(value)
     if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
+        return json.dumps(value)  # "NaN", "Infinity": text, as JSON itself would spell it
     return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 import urllib.request
 from collections.abc import Callable
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.the-odds-api.com"
 QUOTA_HEADERS = ("x-requests-remaining", "x-requests-used", "x-requests-last")
 _KEY_PARAM = "apiKey"
+_KEY_IN_URL = re.compile(r"(apiKey=)[^&\s'\"]*", re.IGNORECASE)
 _HINTS = {
     401: "check ODDS_API_KEY: the key is missing, wrong or expired",
     429: "the request rate or the monthly quota is used up; wait or raise the plan",
@@ -180,6 +182,13 @@ class TheOddsApiClient:
                     ) from None
                 self._wait(attempt, None, url, detail)
                 continue
+            except httpx.HTTPError as exc:  # a broken body or redirect loop: retrying won't help
+                detail = self._redact(f"{type(exc).__name__}: {exc}")
+                raise SourceError(
+                    "network_error",
+                    f"The Odds API answer from {url} could not be read: {detail}",
+                    {"url": url, "attempts": attempt, "error": detail},
+                ) from None
             retryable = response.status_code == 429 or response.status_code >= 500
             if not retryable or attempt > self.max_retries:
                 return response, attempt
@@ -230,7 +239,8 @@ class TheOddsApiClient:
         return SourceError(f"http_{status}", self._redact(message), context)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "<hidden>")
+        # The key may also sit URL-encoded in a quoted URL, so blank any apiKey value too.
+        return _KEY_IN_URL.sub(r"\1<hidden>", text.replace(self._api_key, "<hidden>"))
 
 
 def scrape_odds(
@@ -244,8 +254,9 @@ def scrape_odds(
 ) -> tuple[list[Item], dict[str, Any]]:
     """Fetch and parse one sport: (captures and problems, stats for the run record).
 
-    The capture time is when the response arrived, and the scope is the markets asked
-    for, so a bookmaker that stops offering one of them counts as gone.
+    The capture time is when the response arrived, and the scope is the (key, period)
+    of each market asked for, so a bookmaker that stops offering one counts as gone,
+    while markets not asked for are left alone.
     """
     response = client.fetch_odds(
         sport=sport,
