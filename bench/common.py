@@ -26,7 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("ODDS_SHARED_DATA", ROOT.parent / "shared" / "data"))
-TIME_SERIES_TABLES = ["odds_marketodds", "odds_oddssnapshot", "odds_marketstate"]
+TIME_SERIES_TABLES = ["odds_marketodds", "odds_oddssnapshot"]
 
 
 @contextmanager
@@ -47,7 +47,8 @@ def reset_time_series() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TIME_SERIES_TABLES)}")
         cursor.execute(
-            "UPDATE odds_eventbookmaker SET first_captured_at = NULL, last_captured_at = NULL"
+            "UPDATE odds_eventbookmaker SET first_captured_at = NULL, last_captured_at = NULL, "
+            "market_state = '{}'"
         )
     forget_known_partitions()
 
@@ -60,7 +61,7 @@ def time_series_bytes() -> int:
             SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)
               FROM pg_class c
              WHERE c.relkind = 'r'
-               AND (c.relname = 'odds_marketstate'
+               AND (c.relname = 'odds_eventbookmaker'
                     OR c.relname LIKE 'odds_marketodds_p%%'
                     OR c.relname LIKE 'odds_oddssnapshot_p%%')
             """

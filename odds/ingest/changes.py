@@ -3,7 +3,7 @@
 A market's identity is (market_key, period, line) within one (event, bookmaker). Its
 value is its outcomes (names, prices, statuses) written as canonical JSON text:
 outcomes in role order, prices in canonical decimal form. Equal values give equal
-text, so a 64-bit hash of the text, kept in MarketState, is all that change detection
+text, so a 64-bit hash of the text, kept in the pair's state, is all that change detection
 compares. A history row is due when the value differs from the newest stored one, when
 the market is first seen, or when a market the capture covers is missing (it is
 *gone*: a row with ``[]``).
@@ -80,8 +80,7 @@ def text_from_json(outcomes: str | list[dict]) -> str:
 @dataclass(slots=True)
 class KeyState:
     value: int  # value_hash of the newest stored outcomes
-    text: str | None  # those outcomes, when this process wrote them
-    changed_at: datetime
+    changed_at: datetime | str  # captured_at of that row (ISO text as loaded)
 
 
 @dataclass(slots=True)
@@ -114,12 +113,12 @@ def diff_capture(
             unchanged += 1
             continue
         changes.append(Change(ident, text))
-        state[ident] = KeyState(value, text, captured_at)
+        state[ident] = KeyState(value, captured_at)
     for ident, current in list(state.items()):
         if ident in seen or current.value == GONE or not scope.covers(ident):
             continue
         changes.append(Change(ident, GONE_TEXT))
-        state[ident] = KeyState(GONE, GONE_TEXT, captured_at)
+        state[ident] = KeyState(GONE, captured_at)
     return changes, unchanged
 
 

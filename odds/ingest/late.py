@@ -15,8 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from odds.captures import Market, Scope
-from odds.ingest.changes import GONE_TEXT, Ident, outcomes_text, text_from_json, value_hash
-from odds.ingest.entities import Resolved
+from odds.ingest.changes import (
+    GONE_TEXT,
+    Ident,
+    KeyState,
+    outcomes_text,
+    text_from_json,
+    value_hash,
+)
 
 
 def write_late_capture(
@@ -24,10 +30,11 @@ def write_late_capture(
     snapshot: tuple,
     markets: tuple[Market, ...],
     scope: Scope,
-    resolved: Resolved,
-) -> tuple[int, int]:
-    """Insert the snapshot and whatever market rows keep history exact; returns
-    (rows written, markets unchanged)."""
+    state: dict[Ident, KeyState],
+) -> tuple[int, int, bool]:
+    """Insert the snapshot and whatever market rows keep history exact, and update the
+    pair's ``state`` where its newest row changed; returns (rows written, markets
+    unchanged, whether ``state`` changed)."""
     snapshot_id, event_id, bookmaker_id, captured_at = snapshot[:4]
     _insert_snapshot(cursor, snapshot)
     following = _next_snapshot(cursor, event_id, bookmaker_id, captured_at)
@@ -40,6 +47,7 @@ def write_late_capture(
     idents = set(observed) | {i for i in before if scope.covers(i)}
 
     written = unchanged = 0
+    state_changed = False
     for ident in sorted(idents, key=str):
         value = observed.get(ident, GONE_TEXT)
         previous = before.get(ident)
@@ -51,13 +59,14 @@ def write_late_capture(
         _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ident, value)
         written += 1
         written += _keep_next_capture_exact(
-            cursor, ident, value, previous, following, after.get(ident), resolved
+            cursor, snapshot, ident, value, previous, following, after.get(ident)
         )
-        _refresh_state(cursor, event_id, bookmaker_id, ident)
-    return written, unchanged
+        state[ident] = _newest(cursor, event_id, bookmaker_id, ident)
+        state_changed = True
+    return written, unchanged, state_changed
 
 
-def _keep_next_capture_exact(cursor, ident, value, previous, following, nxt, resolved) -> int:
+def _keep_next_capture_exact(cursor, snapshot, ident, value, previous, following, nxt) -> int:
     if following is None:
         return 0
     next_id, next_at = following
@@ -69,9 +78,8 @@ def _keep_next_capture_exact(cursor, ident, value, previous, following, nxt, res
             return -1
         return 0
     restored = previous if previous is not None else GONE_TEXT
-    _insert_market(
-        cursor, next_id, next_at, resolved.event_id, resolved.bookmaker_id, ident, restored
-    )
+    event_id, bookmaker_id = snapshot[1:3]
+    _insert_market(cursor, next_id, next_at, event_id, bookmaker_id, ident, restored)
     return 1
 
 
@@ -130,8 +138,8 @@ def _rows_after(cursor, event_id, bookmaker_id, moment) -> dict[Ident, tuple]:
     return {(k, p, li): (row_id, at, text_from_json(out)) for k, p, li, row_id, at, out in rows}
 
 
-def _refresh_state(cursor, event_id, bookmaker_id, ident: Ident) -> None:
-    """Point the state row at the newest history row of the key, whatever it now is."""
+def _newest(cursor, event_id, bookmaker_id, ident: Ident) -> KeyState:
+    """The state of a key as history now has it: its newest row."""
     key, period, line = ident
     cursor.execute(
         """
@@ -143,15 +151,4 @@ def _refresh_state(cursor, event_id, bookmaker_id, ident: Ident) -> None:
         [event_id, bookmaker_id, key, period, line],
     )
     outcomes, changed_at = cursor.fetchone()
-    text = text_from_json(outcomes)
-    cursor.execute(
-        """
-        INSERT INTO odds_marketstate (event_id, bookmaker_id, market_key, period, line,
-                                      outcomes, value_hash, changed_at)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-        ON CONFLICT (event_id, bookmaker_id, market_key, period, line) DO UPDATE
-           SET outcomes = EXCLUDED.outcomes, value_hash = EXCLUDED.value_hash,
-               changed_at = EXCLUDED.changed_at
-        """,
-        [event_id, bookmaker_id, key, period, line, text, value_hash(text), changed_at],
-    )
+    return KeyState(value_hash(text_from_json(outcomes)), changed_at)

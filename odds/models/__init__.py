@@ -7,7 +7,6 @@ from odds.models.entities import (
     Tournament,
 )
 from odds.models.records import MarketOddsRecord, SnapshotRecord
-from odds.models.state import MarketState
 from odds.models.timeseries import MarketOdds, OddsSnapshot
 
 __all__ = [
@@ -17,7 +16,6 @@ __all__ = [
     "EventBookmaker",
     "MarketOdds",
     "MarketOddsRecord",
-    "MarketState",
     "OddsSnapshot",
     "SnapshotRecord",
     "Sport",

@@ -106,6 +106,12 @@ class EventBookmaker(models.Model):
     event_url = models.URLField(max_length=500, blank=True, default="")
     first_captured_at = models.DateTimeField(blank=True, null=True)
     last_captured_at = models.DateTimeField(blank=True, null=True)
+    market_state = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per market identity the hash and time of its newest stored prices "
+        "(odds.ingest.state): what change detection compares with.",
+    )
 
     class Meta:
         constraints = [

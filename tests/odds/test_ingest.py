@@ -10,7 +10,9 @@ from django.db import connection
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome
 from odds.ingest import ingest_captures
-from odds.models import Event, EventBookmaker, MarketOdds, MarketState, OddsSnapshot
+from odds.ingest.changes import text_from_json, value_hash
+from odds.ingest.state import load_state
+from odds.models import Event, EventBookmaker, MarketOdds, OddsSnapshot
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 KICKOFF = datetime(2026, 1, 11, 15, 0, tzinfo=UTC)
@@ -73,6 +75,25 @@ def prices(outcomes: list[dict]) -> dict[str, str]:
     return {o["name"]: o["price"] for o in outcomes}
 
 
+def current_state(book: str = "book_a") -> dict:
+    return load_state(EventBookmaker.objects.get(bookmaker__key=book).market_state)
+
+
+def changed_at(ident, book: str = "book_a") -> datetime:
+    return datetime.fromisoformat(str(current_state(book)[ident].changed_at))
+
+
+def assert_state_is_newest_row(book: str = "book_a") -> None:
+    """The pair's state names, for every market, exactly its newest history row."""
+    state = current_state(book)
+    rows = MarketOdds.objects.filter(bookmaker__key=book).order_by("captured_at")
+    newest = {(r.market_key, r.period, r.line): r for r in rows}
+    assert set(state) == set(newest)
+    for ident, row in newest.items():
+        assert datetime.fromisoformat(str(state[ident].changed_at)) == row.captured_at
+        assert state[ident].value == value_hash(text_from_json(row.outcomes))
+
+
 def in_force(at_minutes: int, market_key="h2h", line=None) -> list[dict] | None:
     row = (
         MarketOdds.objects.filter(
@@ -120,9 +141,8 @@ def test_only_changes_are_stored_but_every_capture_leaves_a_snapshot():
     assert OddsSnapshot.objects.count() == 4
     assert [m for m, _ in history("h2h")] == [0, 10]
     assert [m for m, _ in history("totals")] == [0]
-    state = MarketState.objects.get(market_key="h2h")
-    assert prices(state.outcomes) == {"home": "2.05", "draw": "3.4", "away": "3.7"}
-    assert state.changed_at == T0 + timedelta(minutes=10)
+    assert_state_is_newest_row()
+    assert changed_at(("h2h", "full_time", None)) == T0 + timedelta(minutes=10)
 
 
 @pytest.mark.django_db
@@ -220,9 +240,8 @@ def test_out_of_order_captures_give_the_same_history(order):
     # totals appears at 15 and is gone at 20.
     assert [m for m, _ in history("h2h")] == [0, 5, 15, 20, 30]
     assert [(m, len(o)) for m, o in history("totals")] == [(15, 2), (20, 0)]
-    state = MarketState.objects.get(market_key="h2h")
-    assert prices(state.outcomes)["home"] == "2.1"
-    assert state.changed_at == T0 + timedelta(minutes=30)
+    assert_state_is_newest_row()
+    assert changed_at(("h2h", "full_time", None)) == T0 + timedelta(minutes=30)
 
 
 @pytest.mark.django_db
@@ -336,16 +355,15 @@ def test_any_arrival_order_stores_the_history_of_the_in_order_import(seed):
     captures = _random_captures(seed)
     ingest_captures(captures)
     expected = _stored_history()
-    expected_state = sorted(MarketState.objects.values_list("market_key", "line", "changed_at"))
-    for model in (MarketOdds, OddsSnapshot, MarketState):
+    expected_state = current_state()
+    for model in (MarketOdds, OddsSnapshot):
         model.objects.all().delete()
-    EventBookmaker.objects.update(first_captured_at=None, last_captured_at=None)
+    EventBookmaker.objects.update(first_captured_at=None, last_captured_at=None, market_state={})
 
     shuffled = captures[:]
     random.Random(seed).shuffle(shuffled)
     for chunk in (shuffled[:4], shuffled[4:5], shuffled[5:11], shuffled[11:]):
         ingest_captures(chunk)
     assert _stored_history() == expected
-    assert sorted(MarketState.objects.values_list("market_key", "line", "changed_at")) == (
-        expected_state
-    )
+    assert current_state() == expected_state
+    assert_state_is_newest_row()
