@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from hashlib import blake2b
@@ -78,47 +77,71 @@ def text_from_json(outcomes: str | list[dict]) -> str:
 
 
 @dataclass(slots=True)
-class KeyState:
-    value: int  # value_hash of the newest stored outcomes
-    changed_at: datetime | str  # captured_at of that row (ISO text as loaded)
-
-
-@dataclass(slots=True)
 class Change:
     ident: Ident
     text: str  # GONE_TEXT when the market is gone
+
+
+# A pair's state: market identity (as text) -> [value_hash, ISO time of that row].
+State = dict[str, list]
+
+
+@lru_cache(maxsize=1 << 14)
+def ident_text(ident: Ident) -> str:
+    key, period, line = ident
+    return f"{key}|{period}|{line_text(line)}"
+
+
+@lru_cache(maxsize=1 << 14)
+def parse_ident(text: str) -> Ident:
+    key, period, line = text.split("|")
+    return (key, period, Decimal(line) if line else None)
+
+
+def line_text(line: Decimal | None) -> str:
+    if line is None:
+        return ""
+    if line == 0:
+        return "0"
+    return format(line.normalize(), "f")
 
 
 def diff_capture(
     markets: tuple[Market, ...],
     *,
     scope: Scope,
-    state: dict[Ident, KeyState],
-    captured_at: datetime,
+    state: State,
+    captured_at: str,
 ) -> tuple[list[Change], int]:
     """The history rows a capture newer than ``state`` needs, and how many markets were
-    unchanged. Updates ``state`` in place to the capture's values."""
+    unchanged. Updates ``state`` in place to the capture's values (``captured_at`` is
+    the capture time as ISO text, as the state keeps it)."""
     changes: list[Change] = []
     unchanged = 0
-    seen: set[Ident] = set()
+    seen: set[str] = set()
     for market in markets:
-        ident = market.identity
-        if ident in seen:
+        key = ident_text(market.identity)
+        if key in seen:
             continue  # a source listing one market twice: the first wins
-        seen.add(ident)
+        seen.add(key)
         text = outcomes_text(market.outcomes)
         value = value_hash(text)
-        current = state.get(ident)
-        if current is not None and current.value == value:
+        current = state.get(key)
+        if current is not None and current[0] == value:
             unchanged += 1
             continue
-        changes.append(Change(ident, text))
-        state[ident] = KeyState(value, captured_at)
-    for ident, current in list(state.items()):
-        if ident in seen or current.value == GONE or not scope.covers(ident):
-            continue
-        changes.append(Change(ident, GONE_TEXT))
-        state[ident] = KeyState(GONE, captured_at)
+        changes.append(Change(market.identity, text))
+        state[key] = [value, captured_at]
+    if len(seen) == len(state):
+        return changes, unchanged  # every known market was observed: none is gone
+    gone = [
+        key
+        for key, current in state.items()
+        if key not in seen and current[0] != GONE and scope.covers(parse_ident(key))
+    ]
+    for key in gone:
+        changes.append(Change(parse_ident(key), GONE_TEXT))
+        state[key] = [GONE, captured_at]
     return changes, unchanged
 
 

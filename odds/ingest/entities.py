@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import connections, transaction
 
@@ -29,8 +30,7 @@ class KnownEvent:
     observed_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     event_id: int
     bookmaker_id: int
     pair_id: int  # EventBookmaker
@@ -47,6 +47,9 @@ class EntityResolver:
         self.pairs: dict[tuple[int, int], int] = {}
 
     def resolve(self, captures: list[Capture]) -> list[Resolved]:
+        known = self._resolve_known(captures)
+        if known is not None:
+            return known
         self._resolve_bookmakers(captures)
         self._resolve_sports(captures)
         self._resolve_tournaments(captures)
@@ -54,18 +57,29 @@ class EntityResolver:
         self._resolve_pairs(captures)
         return [self._resolved(c) for c in captures]
 
+    def _resolve_known(self, captures: list[Capture]) -> list[Resolved] | None:
+        """All from the cache, or None at the first capture naming something new: the
+        common case of a feed that keeps quoting the same events costs no query."""
+        resolved = []
+        for capture in captures:
+            event = self.events.get((capture.event.source, capture.event.source_event_id))
+            bookmaker_id = self.bookmakers.get(capture.bookmaker.key)
+            if event is None or bookmaker_id is None:
+                return None
+            pair_id = self.pairs.get((event.id, bookmaker_id))
+            if pair_id is None:
+                return None
+            resolved.append(Resolved(event.id, bookmaker_id, pair_id, _swapped(capture, event)))
+        return resolved
+
     def known_event(self, ref: EventRef) -> KnownEvent:
         return self.events[(ref.source, ref.source_event_id)]
 
     def _resolved(self, capture: Capture) -> Resolved:
         event = self.known_event(capture.event)
         bookmaker_id = self.bookmakers[capture.bookmaker.key]
-        swapped = (
-            capture.event.home_team == event.away_team
-            and capture.event.away_team == event.home_team
-            and event.home_team != event.away_team
-        )
-        return Resolved(event.id, bookmaker_id, self.pairs[(event.id, bookmaker_id)], swapped)
+        pair_id = self.pairs[(event.id, bookmaker_id)]
+        return Resolved(event.id, bookmaker_id, pair_id, _swapped(capture, event))
 
     # --- each kind ---------------------------------------------------------------------
     def _resolve_bookmakers(self, captures: list[Capture]) -> None:
@@ -227,3 +241,12 @@ class EntityResolver:
             event_id__in={e for e, _ in keys}, bookmaker_id__in={b for _, b in keys}
         )
         self.pairs.update({(p.event_id, p.bookmaker_id): p.id for p in rows})
+
+
+def _swapped(capture: Capture, event: KnownEvent) -> bool:
+    ref = capture.event
+    return (
+        ref.home_team != event.home_team
+        and ref.home_team == event.away_team
+        and ref.away_team == event.home_team
+    )

@@ -18,7 +18,8 @@ from odds.captures import Market, Scope
 from odds.ingest.changes import (
     GONE_TEXT,
     Ident,
-    KeyState,
+    State,
+    ident_text,
     outcomes_text,
     text_from_json,
     value_hash,
@@ -30,7 +31,7 @@ def write_late_capture(
     snapshot: tuple,
     markets: tuple[Market, ...],
     scope: Scope,
-    state: dict[Ident, KeyState],
+    state: State,
 ) -> tuple[int, int, bool]:
     """Insert the snapshot and whatever market rows keep history exact, and update the
     pair's ``state`` where its newest row changed; returns (rows written, markets
@@ -61,7 +62,7 @@ def write_late_capture(
         written += _keep_next_capture_exact(
             cursor, snapshot, ident, value, previous, following, after.get(ident)
         )
-        state[ident] = _newest(cursor, event_id, bookmaker_id, ident)
+        state[ident_text(ident)] = _newest(cursor, event_id, bookmaker_id, ident)
         state_changed = True
     return written, unchanged, state_changed
 
@@ -138,7 +139,7 @@ def _rows_after(cursor, event_id, bookmaker_id, moment) -> dict[Ident, tuple]:
     return {(k, p, li): (row_id, at, text_from_json(out)) for k, p, li, row_id, at, out in rows}
 
 
-def _newest(cursor, event_id, bookmaker_id, ident: Ident) -> KeyState:
+def _newest(cursor, event_id, bookmaker_id, ident: Ident) -> list:
     """The state of a key as history now has it: its newest row."""
     key, period, line = ident
     cursor.execute(
@@ -151,4 +152,4 @@ def _newest(cursor, event_id, bookmaker_id, ident: Ident) -> KeyState:
         [event_id, bookmaker_id, key, period, line],
     )
     outcomes, changed_at = cursor.fetchone()
-    return KeyState(value_hash(text_from_json(outcomes)), changed_at)
+    return [value_hash(text_from_json(outcomes)), changed_at.isoformat()]

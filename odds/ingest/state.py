@@ -8,48 +8,27 @@ hash of its newest stored value and the time of that row::
 
 One row per pair, locked and rewritten with the pair's capture span in the same
 statement, costs far less per capture than one state row per market; and the times
-let readers fetch the newest rows by exact index lookups.
+let readers fetch the newest rows by exact index lookups. The write path works on the
+decoded dict directly (see :data:`odds.ingest.changes.State`).
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
-from functools import lru_cache
+from datetime import datetime
 
-from odds.ingest.changes import Ident, KeyState
-
-
-def line_text(line: Decimal | None) -> str:
-    if line is None:
-        return ""
-    if line == 0:
-        return "0"
-    return format(line.normalize(), "f")
+from odds.ingest.changes import State, parse_ident
 
 
-@lru_cache(maxsize=1 << 14)
-def ident_text(ident: Ident) -> str:
-    key, period, line = ident
-    return f"{key}|{period}|{line_text(line)}"
+def load_state(raw: str | dict | None) -> State:
+    """The state as stored (jsonb arrives as text through Django's own cursors)."""
+    return json.loads(raw) if isinstance(raw, str) else (raw or {})
 
 
-@lru_cache(maxsize=1 << 14)
-def parse_ident(text: str) -> Ident:
-    key, period, line = text.split("|")
-    return (key, period, Decimal(line) if line else None)
+def dump_state(state: State) -> str:
+    return json.dumps(state, separators=(",", ":"))
 
 
-def load_state(raw: str | dict | None) -> dict[Ident, KeyState]:
-    """The state as stored. Times stay ISO text until someone needs them: most are
-    only written back unchanged."""
-    data = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    return {parse_ident(text): KeyState(value, at) for text, (value, at) in data.items()}
-
-
-def dump_state(state: dict[Ident, KeyState]) -> str:
-    return json.dumps({ident_text(i): [s.value, _iso(s.changed_at)] for i, s in state.items()})
-
-
-def _iso(moment) -> str:
-    return moment if isinstance(moment, str) else moment.isoformat()
+def newest_rows(raw: str | dict | None) -> dict:
+    """Per market identity (key, period, line): the time of its newest stored row."""
+    return {parse_ident(k): datetime.fromisoformat(v[1]) for k, v in load_state(raw).items()}

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from odds.captures import OPEN, SUSPENDED, Capture, Problem
 
 _SNAKE = re.compile(r"^[a-z0-9_]+$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _MAX_LINE = Decimal("99999.999")
+_STATUSES = frozenset({OPEN, SUSPENDED})
 
 
 def validate_capture(capture: Capture) -> Problem | None:
@@ -56,8 +58,13 @@ def _reason(capture: Capture) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _names_ok(key: str, period: str) -> bool:
+    return bool(_SNAKE.match(key) and _SNAKE.match(period))
+
+
 def _market_reason(market) -> str | None:
-    if not _SNAKE.match(market.key) or not _SNAKE.match(market.period):
+    if not _names_ok(market.key, market.period):
         return "market key and period must be snake_case"
     if market.line is not None:
         if not market.line.is_finite() or abs(market.line) > _MAX_LINE:
@@ -69,7 +76,7 @@ def _market_reason(market) -> str | None:
     for outcome in market.outcomes:
         if not outcome.name:
             return "an outcome has no name"
-        if outcome.status not in (OPEN, SUSPENDED):
+        if outcome.status not in _STATUSES:
             return f"outcome status {outcome.status!r} is not open or suspended"
         if not isinstance(outcome.price, Decimal) or not outcome.price > 1:
             return f"price {outcome.price!r} is not decimal odds above 1.0"

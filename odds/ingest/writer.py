@@ -30,7 +30,7 @@ from django.db import OperationalError, connections, transaction
 
 from odds.captures import Capture, Problem
 from odds.ingest import late
-from odds.ingest.changes import Change, Ident, KeyState, diff_capture, swap_sides
+from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.state import dump_state, load_state
 from odds.ingest.validation import validate_capture
@@ -68,7 +68,7 @@ class _Pair:
     id: int
     first: datetime | None
     last: datetime | None
-    state: dict[Ident, KeyState]
+    state: State
     state_changed: bool = False
 
 
@@ -153,7 +153,7 @@ class CaptureWriter:
                     markets,
                     scope=capture.market_scope,
                     state=pair.state,
-                    captured_at=capture.captured_at,
+                    captured_at=capture.captured_at.isoformat(),
                 )
                 snapshot_rows.append(snapshot)
                 market_rows.extend(self._market_row(snapshot, ch) for ch in changes)
@@ -213,11 +213,12 @@ class CaptureWriter:
         if not count:
             return []
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('odds_oddssnapshot', 'id')) "
+            "SELECT array_agg(nextval(pg_get_serial_sequence('odds_oddssnapshot', 'id'))) "
             "FROM generate_series(1, %s)",
             [count],
+            binary=True,
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
     def _snapshot_row(self, snapshot_id: int, capture: Capture, resolved: Resolved) -> tuple:
         raw = json.dumps(capture.raw, default=str) if self.store_raw and capture.raw else None

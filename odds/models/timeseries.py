@@ -52,14 +52,18 @@ class OddsSnapshot(PostgresPartitionedModel):
 
     class Meta:
         indexes = [
-            models.Index(F("event"), F("captured_at").desc(), name="snapshot_event_captured_idx"),
             BrinIndex(fields=["captured_at"], name="snapshot_captured_brin", autosummarize=True),
         ]
         constraints = [
             # One look at one event at one bookmaker at one instant: re-ingesting the
-            # same capture finds it and writes nothing.
+            # same capture finds it and writes nothing. The same index serves "an
+            # event's snapshots, newest first", so snapshots carry one index besides
+            # the primary key (they are most of the bytes of a change-only store).
             models.UniqueConstraint(
-                fields=["event", "bookmaker", "captured_at"], name="snapshot_unique_capture"
+                F("event"),
+                F("captured_at").desc(),
+                F("bookmaker"),
+                name="snapshot_event_captured_uniq",
             ),
         ]
 

@@ -10,8 +10,8 @@ from django.db import connection
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome
 from odds.ingest import ingest_captures
-from odds.ingest.changes import text_from_json, value_hash
-from odds.ingest.state import load_state
+from odds.ingest.changes import ident_text, text_from_json, value_hash
+from odds.ingest.state import newest_rows
 from odds.models import Event, EventBookmaker, MarketOdds, OddsSnapshot
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -76,22 +76,23 @@ def prices(outcomes: list[dict]) -> dict[str, str]:
 
 
 def current_state(book: str = "book_a") -> dict:
-    return load_state(EventBookmaker.objects.get(bookmaker__key=book).market_state)
+    return EventBookmaker.objects.get(bookmaker__key=book).market_state
 
 
 def changed_at(ident, book: str = "book_a") -> datetime:
-    return datetime.fromisoformat(str(current_state(book)[ident].changed_at))
+    return newest_rows(current_state(book))[ident]
 
 
 def assert_state_is_newest_row(book: str = "book_a") -> None:
     """The pair's state names, for every market, exactly its newest history row."""
     state = current_state(book)
+    times = newest_rows(state)
     rows = MarketOdds.objects.filter(bookmaker__key=book).order_by("captured_at")
     newest = {(r.market_key, r.period, r.line): r for r in rows}
-    assert set(state) == set(newest)
+    assert set(times) == set(newest)
     for ident, row in newest.items():
-        assert datetime.fromisoformat(str(state[ident].changed_at)) == row.captured_at
-        assert state[ident].value == value_hash(text_from_json(row.outcomes))
+        assert times[ident] == row.captured_at
+        assert state[ident_text(ident)][0] == value_hash(text_from_json(row.outcomes))
 
 
 def in_force(at_minutes: int, market_key="h2h", line=None) -> list[dict] | None:

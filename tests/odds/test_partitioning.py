@@ -221,7 +221,7 @@ def test_the_same_capture_cannot_be_stored_twice():
     event, bookmaker = make_event(commence_time=captured), make_bookmaker()
     make_snapshot(event, bookmaker, captured)
     with (
-        pytest.raises(IntegrityError, match=r"Key \(event_id, bookmaker_id, captured_at\)"),
+        pytest.raises(IntegrityError, match=r"Key \(event_id, captured_at, bookmaker_id\)"),
         transaction.atomic(),
     ):
         make_snapshot(event, bookmaker, captured)
