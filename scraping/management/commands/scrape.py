@@ -1,3 +1,4 @@
+import argparse
 import sys
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from scraping.sources.base import parse_utc
 def _csv(value: str) -> list[str]:
     items = [v.strip() for v in value.split(",") if v.strip()]
     if not items:
-        raise ValueError("empty list")
+        raise argparse.ArgumentTypeError(f"{value!r} is empty: give comma-separated values")
     return items
 
 
@@ -26,9 +27,11 @@ def duration(value: str) -> timedelta:
         else:
             seconds = float(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a duration like 90s, 5m, 2h or 1d") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a duration like 90s, 5m, 2h or 1d"
+        ) from None
     if seconds <= 0:
-        raise ValueError(f"{value!r} must be longer than zero")
+        raise argparse.ArgumentTypeError(f"{value!r} must be longer than zero")
     return timedelta(seconds=seconds)
 
 
