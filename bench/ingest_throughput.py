@@ -129,7 +129,7 @@ def compare(name: str, captures: list, orm_sample: int) -> dict:
     EntityResolver().resolve(captures)  # entities exist for every method alike
 
     reset_time_series()
-    seconds_path, stats = timed(lambda: ingest_captures(captures, batch_size=5000))
+    seconds_path, stats = timed(lambda: ingest_captures(captures))
     bytes_path = time_series_bytes()
 
     reset_time_series()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Count
 
 from odds.models import Bookmaker, Event, Sport, Tournament
 from odds.partitioning import Partition, current_layout, list_partitions, partitioned_models
@@ -34,6 +35,7 @@ class StoreOverview:
     database: str
     layout: str
     entity_counts: dict[str, int]
+    runs: str
     tables: list[TableOverview] = field(default_factory=list)
 
 
@@ -65,4 +67,22 @@ def store_overview(*, using: str = "default") -> StoreOverview:
         TableOverview(model._meta.db_table, list_partitions(model._meta.db_table, using=using))
         for model in partitioned_models()
     ]
-    return StoreOverview(describe_database(using=using), describe_layout(), counts, tables)
+    return StoreOverview(
+        describe_database(using=using), describe_layout(), counts, describe_runs(), tables
+    )
+
+
+def refresh_estimates(*, using: str = "default") -> None:
+    """ANALYZE the odds tables so the row estimates the summary shows are current
+    (it samples a bounded number of rows, whatever the table size)."""
+    tables = ", ".join(model._meta.db_table for model in partitioned_models())
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
+def describe_runs() -> str:
+    from scraping.models import ScrapeRun
+
+    by_status = ScrapeRun.objects.values_list("status").annotate(n=Count("id"))
+    parts = [f"{n} {status}" for status, n in sorted(by_status)]
+    return ", ".join(parts) if parts else "none yet"

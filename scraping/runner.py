@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from odds.captures import Capture, Problem
-from odds.ingest import CaptureWriter, IngestStats
+from odds.ingest import DEFAULT_BATCH_SIZE, CaptureWriter, IngestStats
 from odds.models import Bookmaker, EventAlias
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
 from scraping.redaction import redact
@@ -96,7 +96,7 @@ def execute_run(
     *,
     stats: dict[str, Any] | None = None,
     store_raw: bool | None = None,
-    batch_size: int = 1000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressCallback | None = None,
 ) -> ScrapeRun:
     """Store ``items`` under ``run`` and finish it. ``stats`` is a dict the source may

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from odds.ingest import DEFAULT_BATCH_SIZE
 from scraping.jobs import job_items
 from scraping.models import ScrapeRun
 from scraping.runner import ProgressCallback, execute_run, start_run
@@ -17,7 +18,7 @@ def run_job(
     trigger: str = "manual",
     job_name: str = "",
     store_raw: bool | None = None,
-    batch_size: int = 1000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressCallback | None = None,
     on_file=None,
 ) -> ScrapeRun:

@@ -39,6 +39,10 @@ from odds.partitioning import ensure_partitions_for
 _RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 
 _ATTEMPTS = 5
+# Captures per transaction: large enough that per-batch statements are amortised
+# (a pair seen several times in a batch is locked and saved once), small enough that
+# memory and lock hold times stay modest.
+DEFAULT_BATCH_SIZE = 5000
 
 
 @dataclass
@@ -321,7 +325,7 @@ def ingest_captures(
     *,
     scrape_run_id: int | None = None,
     store_raw: bool | None = None,
-    batch_size: int = 1000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     using: str = "default",
     on_batch: Callable[[IngestStats], None] | None = None,
 ) -> IngestStats:

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from odds.ingest import DEFAULT_BATCH_SIZE
 from scraping.importer import EXTENSIONS
 from scraping.progress import ProgressLine, bar
 from scraping.runner import summary_line
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=1000,
-            help="Captures written per transaction (default 1000).",
+            default=DEFAULT_BATCH_SIZE,
+            help="Captures written per transaction (default %(default)s).",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not draw the progress line."

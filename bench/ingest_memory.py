@@ -1,0 +1,88 @@
+"""Peak memory of ``manage.py ingest`` as the input grows: it should stay flat.
+
+The import streams: one file's captures and one batch of rows in memory at a time. We
+run the real command in a fresh process on 10, 41 and 164 history envelopes (the 41
+real ones, then copies shifted by whole days into a temporary folder outside the
+project) and print each process's peak resident memory.
+
+    .venv/bin/python bench/ingest_memory.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from common import ROOT, bench_database, database_label, history_files
+from django.db import connection
+
+PEAK = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['manage.py', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_path('manage.py', run_name='__main__')\n"
+    "finally:\n"
+    "    print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def shifted_copies(files: list[Path], days: int, folder: Path) -> list[Path]:
+    """The envelopes again, ``days`` later: more captures of the same events."""
+    copies = []
+    for path in files:
+        envelope = json.loads(gzip.decompress(path.read_bytes()))
+        moment = datetime.fromisoformat(envelope["timestamp"].replace("Z", "+00:00"))
+        envelope["timestamp"] = (moment + timedelta(days=days)).isoformat()
+        target = folder / f"d{days}-{path.name}"
+        target.write_bytes(gzip.compress(json.dumps(envelope).encode()))
+        copies.append(target)
+    return copies
+
+
+def database_url() -> str:
+    params = connection.settings_dict
+    host = params["HOST"]
+    if host.startswith("/"):
+        return f"postgresql://{params['USER']}@/{params['NAME']}?host={host}"
+    port = params["PORT"] or "5432"
+    return f"postgresql://{params['USER']}@{host}:{port}/{params['NAME']}"
+
+
+def peak_kb(paths: list[Path]) -> tuple[int, str]:
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, "ingest", "theoddsapi", *map(str, paths), "--no-progress"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peak = next(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")
+    )
+    return peak, done.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    real = history_files()
+    with bench_database(), tempfile.TemporaryDirectory() as tmp:
+        print(f"Peak memory of manage.py ingest on {database_label()}")
+        folder = Path(tmp)
+        grown = real + [p for d in (1, 2, 3) for p in shifted_copies(real, d, folder)]
+        results = []
+        for label, paths in (("10 files", real[:10]), ("41 files", real), ("164 files", grown)):
+            kb, summary = peak_kb(paths)
+            results.append(kb)
+            print(f"  {label:>9}: peak {kb / 1024:7.1f} MB   {summary}")
+        print(f"  ratio 164 files / 10 files: {results[-1] / results[0]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
