@@ -47,8 +47,7 @@ def reset_time_series() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TIME_SERIES_TABLES)}")
         cursor.execute(
-            "UPDATE odds_eventbookmaker SET first_captured_at = NULL, last_captured_at = NULL, "
-            "market_state = '{}'"
+            "UPDATE odds_eventbookmaker SET first_captured_at = NULL, market_state = '{}'"
         )
     forget_known_partitions()
 

@@ -70,6 +70,14 @@ def outcomes_text(outcomes: tuple[Outcome, ...]) -> str:
     return _text([(o.name, _price(o.price), o.status) for o in outcomes])
 
 
+@lru_cache(maxsize=1 << 16)
+def valued(outcomes: tuple[Outcome, ...]) -> tuple[str, int]:
+    """(canonical text, value hash) of a market's outcomes. Cached by value: a feed keeps
+    repeating the same prices, and equal outcomes hash equal whatever objects hold them."""
+    text = outcomes_text(outcomes)
+    return text, value_hash(text)
+
+
 def text_from_json(outcomes: str | list[dict]) -> str:
     """Canonical text of stored outcomes (jsonb arrives as text through Django)."""
     loaded = json.loads(outcomes) if isinstance(outcomes, str) else outcomes
@@ -124,8 +132,7 @@ def diff_capture(
         if key in seen:
             continue  # a source listing one market twice: the first wins
         seen.add(key)
-        text = outcomes_text(market.outcomes)
-        value = value_hash(text)
+        text, value = valued(market.outcomes)
         current = state.get(key)
         if current is not None and current[0] == value:
             unchanged += 1

@@ -49,7 +49,7 @@ def _reason(capture: Capture) -> str | None:
         return "an event needs both teams"
     if not event.source_event_id:
         return "the event has no id in its source"
-    if not _SLUG.match(capture.bookmaker.key) or not _SLUG.match(event.sport_key):
+    if not _slug(capture.bookmaker.key) or not _slug(event.sport_key):
         return "bookmaker and sport keys must be slugs"
     for market in capture.markets:
         reason = _market_reason(market)
@@ -59,21 +59,34 @@ def _reason(capture: Capture) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _names_ok(key: str, period: str) -> bool:
-    return bool(_SNAKE.match(key) and _SNAKE.match(period))
+def _slug(key: str) -> bool:
+    return bool(_SLUG.match(key))
 
 
 def _market_reason(market) -> str | None:
-    if not _names_ok(market.key, market.period):
+    return _identity_reason(market.key, market.period, market.line) or _outcomes_reason(
+        market.outcomes
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _identity_reason(key: str, period: str, line: Decimal | None) -> str | None:
+    if not (_SNAKE.match(key) and _SNAKE.match(period)):
         return "market key and period must be snake_case"
-    if market.line is not None:
-        if not market.line.is_finite() or abs(market.line) > _MAX_LINE:
-            return f"line {market.line} is out of range"
-        if market.line.as_tuple().exponent < -3:
-            return f"line {market.line} has more than 3 decimal places"
-    if not market.outcomes:
+    if line is not None:
+        if not line.is_finite() or abs(line) > _MAX_LINE:
+            return f"line {line} is out of range"
+        if line.as_tuple().exponent < -3:
+            return f"line {line} has more than 3 decimal places"
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _outcomes_reason(outcomes: tuple) -> str | None:
+    """Cached by value: feeds repeat the same outcomes capture after capture."""
+    if not outcomes:
         return "no outcomes"
-    for outcome in market.outcomes:
+    for outcome in outcomes:
         if not outcome.name:
             return "an outcome has no name"
         if outcome.status not in _STATUSES:

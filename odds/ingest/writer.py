@@ -32,7 +32,7 @@ from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.entities import EntityResolver, Resolved
-from odds.ingest.state import dump_state, load_state
+from odds.ingest.state import PairStateCache, dump_state, load_state
 from odds.ingest.validation import validate_capture
 from odds.partitioning import ensure_partitions_for
 
@@ -71,9 +71,9 @@ class IngestStats:
 class _Pair:
     id: int
     first: datetime | None
-    last: datetime | None
     state: State
     state_changed: bool = False
+    first_changed: bool = False
 
 
 class CaptureWriter:
@@ -90,6 +90,7 @@ class CaptureWriter:
         self.store_raw = settings.ODDS_STORE_RAW_RESPONSES if store_raw is None else store_raw
         self.using = using
         self.resolver = EntityResolver(using=using)
+        self.states = PairStateCache()
 
     def write(self, captures: list[Capture]) -> IngestStats:
         started = time.perf_counter()
@@ -115,10 +116,14 @@ class CaptureWriter:
                 with transaction.atomic(using=self.using):
                     return self._write_batch(batch)
             except OperationalError as error:
+                self.states.clear()  # the failed attempt mutated cached states
                 code = getattr(error.__cause__, "sqlstate", None)
                 if code not in _RETRYABLE or attempt == _ATTEMPTS - 1:
                     raise
                 time.sleep(0.05 * 2**attempt)
+            except BaseException:
+                self.states.clear()
+                raise
         raise AssertionError("unreachable")
 
     # --- one transaction -----------------------------------------------------------------
@@ -126,16 +131,17 @@ class CaptureWriter:
         stats = IngestStats()
         cursor = self._cursor()
         pairs = self._lock_pairs(cursor, {r.pair_id for _, r in batch})
-        stored = self._stored_captures(cursor, batch)
+        stored = self._stored_since(cursor, batch)
 
+        newest = {pair_id: max(times) for pair_id, times in stored.items()}
         fresh: list[tuple[Capture, Resolved]] = []
         for capture, resolved in batch:
-            key = (resolved.event_id, resolved.bookmaker_id, capture.captured_at)
+            times = stored.setdefault(resolved.pair_id, set())
             stats.captures += 1
-            if key in stored:
-                stats.duplicates += 1
+            if capture.captured_at in times:
+                stats.duplicates += 1  # stored already, or twice in this batch
                 continue
-            stored.add(key)
+            times.add(capture.captured_at)
             fresh.append((capture, resolved))
         snapshot_ids = self._allocate_snapshot_ids(cursor, len(fresh))
 
@@ -144,20 +150,22 @@ class CaptureWriter:
         event_times: dict[int, tuple[datetime, datetime]] = {}
         for (capture, resolved), snapshot_id in zip(fresh, snapshot_ids, strict=True):
             pair = pairs[resolved.pair_id]
+            at = capture.captured_at
             markets = swap_sides(capture.markets) if resolved.swapped else capture.markets
             stats.event_ids.add(resolved.event_id)
             stats.snapshots_written += 1
             snapshot = self._snapshot_row(snapshot_id, capture, resolved)
-            if pair.last is not None and capture.captured_at < pair.last:
+            if pair.id in newest and at < newest[pair.id]:
                 written, unchanged, changed = late.write_late_capture(
                     cursor, snapshot, markets, capture.market_scope, pair.state
                 )
             else:
+                newest[pair.id] = at
                 changes, unchanged = diff_capture(
                     markets,
                     scope=capture.market_scope,
                     state=pair.state,
-                    captured_at=capture.captured_at.isoformat(),
+                    captured_at=at.isoformat(),
                 )
                 snapshot_rows.append(snapshot)
                 market_rows.extend(self._market_row(snapshot, ch) for ch in changes)
@@ -165,8 +173,8 @@ class CaptureWriter:
             pair.state_changed = pair.state_changed or changed
             stats.markets_written += written
             stats.markets_unchanged += unchanged
-            pair.first = min(pair.first or capture.captured_at, capture.captured_at)
-            pair.last = max(pair.last or capture.captured_at, capture.captured_at)
+            if pair.first is None or at < pair.first:
+                pair.first, pair.first_changed = at, True
             self._note_schedule(event_times, capture, resolved)
 
         self._copy_snapshots(cursor, snapshot_rows)
@@ -186,32 +194,47 @@ class CaptureWriter:
         return psycopg.Cursor(connection.connection)
 
     def _lock_pairs(self, cursor, pair_ids: set[int]) -> dict[int, _Pair]:
+        """Lock the batch's pairs in id order; their state comes from the cache when the
+        row is the version this process wrote, from the row otherwise."""
+        ids = sorted(pair_ids)
         cursor.execute(
-            "SELECT id, first_captured_at, last_captured_at, market_state "
-            "FROM odds_eventbookmaker WHERE id = ANY(%b) ORDER BY id FOR UPDATE",
-            [sorted(pair_ids)],
+            """
+            SELECT p.id, p.xmin::text, p.first_captured_at,
+                   CASE WHEN p.xmin::text = k.known THEN NULL ELSE p.market_state END
+              FROM odds_eventbookmaker p
+              JOIN unnest(%b::bigint[], %b::text[]) AS k(id, known) ON p.id = k.id
+             ORDER BY p.id
+               FOR UPDATE OF p
+            """,
+            [ids, [self.states.version(i) for i in ids]],
             binary=True,
         )
-        return {
-            pair_id: _Pair(pair_id, first, last, load_state(state))
-            for pair_id, first, last, state in cursor.fetchall()
-        }
+        pairs = {}
+        for pair_id, version, first, raw in cursor.fetchall():
+            state = self.states.get(pair_id, version) if raw is None else None
+            pairs[pair_id] = _Pair(pair_id, first, load_state(raw) if state is None else state)
+        return pairs
 
-    def _stored_captures(self, cursor, batch) -> set[tuple[int, int, datetime]]:
-        events = [r.event_id for _, r in batch]
-        books = [r.bookmaker_id for _, r in batch]
-        times = [c.captured_at for c, _ in batch]
+    def _stored_since(self, cursor, batch) -> dict[int, set[datetime]]:
+        """Per pair, the capture times already stored from the batch's earliest on: they
+        tell which captures are stored already (skipped) and which are older than one
+        stored (late). Appending new captures, as scrapes do, finds none."""
+        pair_of = {(r.event_id, r.bookmaker_id): r.pair_id for _, r in batch}
+        events, books = zip(*pair_of, strict=True)
         cursor.execute(
             """
             SELECT s.event_id, s.bookmaker_id, s.captured_at
               FROM odds_oddssnapshot s
-              JOIN unnest(%b::bigint[], %b::bigint[], %b::timestamptz[]) AS k(e, b, t)
-                ON s.event_id = k.e AND s.bookmaker_id = k.b AND s.captured_at = k.t
-             WHERE s.captured_at = ANY(%b::timestamptz[])
+              JOIN unnest(%b::bigint[], %b::bigint[]) AS k(e, b)
+                ON s.event_id = k.e AND s.bookmaker_id = k.b
+             WHERE s.captured_at >= %b
             """,
-            [events, books, times, sorted(set(times))],
+            [list(events), list(books), min(c.captured_at for c, _ in batch)],
         )
-        return set(cursor.fetchall())
+        stored: dict[int, set[datetime]] = {}
+        for event_id, bookmaker_id, at in cursor.fetchall():
+            stored.setdefault(pair_of[(event_id, bookmaker_id)], set()).add(at)
+        return stored
 
     def _allocate_snapshot_ids(self, cursor, count: int) -> list[int]:
         if not count:
@@ -265,24 +288,29 @@ class CaptureWriter:
                 copy.write_row(row)
 
     def _save_pairs(self, cursor, pairs: dict[int, _Pair]) -> None:
-        """One statement: every pair's capture span, and the state of those that changed."""
-        ids = sorted(pairs)
+        """Write back the pairs whose state or first capture time changed (at 3% of prices
+        moving, most pairs are untouched and cost nothing more than their lock)."""
+        ids = [i for i in sorted(pairs) if pairs[i].state_changed or pairs[i].first_changed]
+        if not ids:
+            return
         cursor.execute(
             """
             UPDATE odds_eventbookmaker p
-               SET first_captured_at = k.first, last_captured_at = k.last,
+               SET first_captured_at = k.first,
                    market_state = COALESCE(k.state::jsonb, p.market_state)
-              FROM unnest(%b::bigint[], %b::timestamptz[], %b::timestamptz[], %b::text[])
-                   AS k(id, first, last, state)
+              FROM unnest(%b::bigint[], %b::timestamptz[], %b::text[]) AS k(id, first, state)
              WHERE p.id = k.id
+         RETURNING p.id, p.xmin::text
             """,
             [
                 ids,
                 [pairs[i].first for i in ids],
-                [pairs[i].last for i in ids],
                 [dump_state(pairs[i].state) if pairs[i].state_changed else None for i in ids],
             ],
+            binary=True,
         )
+        for pair_id, version in cursor.fetchall():
+            self.states.put(pair_id, version, pairs[pair_id].state)
 
     def _note_schedule(self, event_times: dict, capture: Capture, resolved: Resolved) -> None:
         known = self.resolver.known_event(capture.event)

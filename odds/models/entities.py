@@ -97,15 +97,16 @@ class EventAlias(models.Model):
 
 
 class EventBookmaker(models.Model):
-    """An event as one bookmaker lists it: its id and page there, and the span of our
-    captures of it (which bounds every time-series query for the pair)."""
+    """An event as one bookmaker lists it: its id and page there, when we first captured
+    it (a lower time bound for its history) and the current state of its markets."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="listings")
     bookmaker = models.ForeignKey(Bookmaker, on_delete=models.PROTECT, related_name="listings")
     external_event_id = models.CharField(max_length=128, blank=True, default="")
     event_url = models.URLField(max_length=500, blank=True, default="")
-    first_captured_at = models.DateTimeField(blank=True, null=True)
-    last_captured_at = models.DateTimeField(blank=True, null=True)
+    first_captured_at = models.DateTimeField(
+        blank=True, null=True, help_text="The pair's earliest capture: a lower time bound."
+    )
     market_state = models.JSONField(
         default=dict,
         blank=True,

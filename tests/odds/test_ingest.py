@@ -289,11 +289,11 @@ def test_raw_responses_are_kept_only_when_asked(store_raw):
 
 
 @pytest.mark.django_db
-def test_pairs_remember_the_span_of_their_captures():
+def test_pairs_remember_their_first_capture():
     ingest_captures([capture(10, h2h("2.1", "3.4", "3.6")), capture(20, h2h("2.2", "3.4", "3.6"))])
     ingest_captures([capture(0, h2h("2.1", "3.4", "3.6"))])
     pair = EventBookmaker.objects.get()
-    assert (pair.first_captured_at, pair.last_captured_at) == (T0, T0 + timedelta(minutes=20))
+    assert pair.first_captured_at == T0
 
 
 @pytest.mark.django_db
@@ -359,7 +359,7 @@ def test_any_arrival_order_stores_the_history_of_the_in_order_import(seed):
     expected_state = current_state()
     for model in (MarketOdds, OddsSnapshot):
         model.objects.all().delete()
-    EventBookmaker.objects.update(first_captured_at=None, last_captured_at=None, market_state={})
+    EventBookmaker.objects.update(first_captured_at=None, market_state={})
 
     shuffled = captures[:]
     random.Random(seed).shuffle(shuffled)
