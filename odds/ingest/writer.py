@@ -91,6 +91,7 @@ class CaptureWriter:
         self.using = using
         self.resolver = EntityResolver(using=using)
         self.states = PairStateCache()
+        self._snapshot_sequence: str | None = None
 
     def write(self, captures: list[Capture]) -> IngestStats:
         started = time.perf_counter()
@@ -239,10 +240,13 @@ class CaptureWriter:
     def _allocate_snapshot_ids(self, cursor, count: int) -> list[int]:
         if not count:
             return []
+        if self._snapshot_sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence('odds_oddssnapshot', 'id')")
+            self._snapshot_sequence = cursor.fetchone()[0]
+        # The sequence's name as a literal: a function call here would run per row.
         cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence('odds_oddssnapshot', 'id'))) "
-            "FROM generate_series(1, %s)",
-            [count],
+            "SELECT array_agg(nextval(%b::regclass)) FROM generate_series(1, %b)",
+            [self._snapshot_sequence, count],
             binary=True,
         )
         return cursor.fetchone()[0]
