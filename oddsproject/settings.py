@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "psqlextra",
+    "django_celery_beat",
     "odds",
     "scraping",
 ]
@@ -116,6 +117,17 @@ ODDS_API_KEY = env_str("ODDS_API_KEY")
 ODDS_API_BASE_URL = env_str("ODDS_API_BASE_URL", "https://api.the-odds-api.com")
 # A running scrape run whose heartbeat is older than this is reaped as failed.
 SCRAPE_STALE_AFTER_SECONDS = env_int("SCRAPE_STALE_AFTER_SECONDS", 900, minimum=30)
+
+# --- Celery: scheduled and distributed scraping (oddsproject/celery.py) ----------------
+# Without a broker (the embedded default) use `manage.py scrape ... --every 5m` instead.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CELERY_RESULT_BACKEND = None  # runs are recorded as ScrapeRuns, not as task results
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is redelivered, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: do not hoard them on one worker
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800, minimum=60)
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
 
 # --- Auth, i18n, static ---------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
