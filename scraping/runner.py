@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from odds.captures import Capture, Problem
@@ -244,24 +245,57 @@ def _summary_message(run: ScrapeRun, tally: RunTally) -> str:
 
 
 def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, started: float):
-    """Record an unexpected exception and end the run failed; the caller re-raises."""
-    # The batch transaction that failed is rolled back already; these writes are new.
-    try:
-        ScrapeError.objects.create(
-            scrape_run=run,
-            error_type="crash" if isinstance(exc, Exception) else "interrupted",
-            message=redact(f"{type(exc).__name__}: {exc}"),
-            context={"traceback": redact(traceback.format_exc(limit=8))},
+    """Record an unexpected exception and end the run failed; the caller re-raises.
+
+    The failed batch's transaction is rolled back, so nothing of it is stored. When the
+    database connection itself broke (the server restarted, the connection was cut),
+    the record is written on a fresh connection; if the database is still unreachable,
+    the run stays 'running' until the reaper fails it.
+    """
+    database_lost = isinstance(exc, DatabaseError | psycopg.Error)
+    error_type = (
+        "database_unavailable"
+        if database_lost
+        else "crash"
+        if isinstance(exc, Exception)
+        else "interrupted"
+    )
+    for attempt in range(2):
+        try:
+            _record_crash(run, tally, exc, error_type, stats, started)
+            return
+        except (DatabaseError, psycopg.Error):
+            if attempt == 0 and not connection.in_atomic_block:
+                connection.close()  # a broken connection; the next query opens a new one
+            else:
+                return  # still unreachable: the reaper will finish the run
+
+
+def _record_crash(run, tally, exc, error_type: str, stats: dict, started: float) -> None:
+    ScrapeError.objects.create(
+        scrape_run=run,
+        error_type=error_type,
+        message=redact(_crash_message(exc, error_type)),
+        context={"traceback": redact(traceback.format_exc(limit=8))},
+    )
+    tally.errors += 1
+    _apply_tally(run, tally)
+    run.status = ScrapeStatus.FAILED
+    run.finished_at = run.heartbeat_at = timezone.now()
+    run.message = f"The run stopped on {type(exc).__name__}; what was stored before is kept."
+    run.stats = redact({**stats, "seconds": round(time.perf_counter() - started, 3)})
+    run.save()
+
+
+def _crash_message(exc: BaseException, error_type: str) -> str:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if error_type == "database_unavailable":
+        return (
+            f"The database connection was lost ({type(exc).__name__}: {first_line}). The "
+            "batch being written was rolled back; run the same command again to store the "
+            "rest (captures already stored are skipped)."
         )
-        tally.errors += 1
-        _apply_tally(run, tally)
-        run.status = ScrapeStatus.FAILED
-        run.finished_at = run.heartbeat_at = timezone.now()
-        run.message = f"The run stopped on {type(exc).__name__}; what was stored before is kept."
-        run.stats = redact({**stats, "seconds": round(time.perf_counter() - started, 3)})
-        run.save()
-    except Exception:  # the database itself is gone: the reaper will finish the run
-        pass
+    return f"{type(exc).__name__}: {exc}"
 
 
 def summary_line(run: ScrapeRun) -> str:

@@ -116,9 +116,12 @@ class CaptureWriter:
             try:
                 with transaction.atomic(using=self.using):
                     return self._write_batch(batch)
-            except OperationalError as error:
+            except (OperationalError, psycopg.OperationalError) as error:
                 self.states.clear()  # the failed attempt mutated cached states
-                code = getattr(error.__cause__, "sqlstate", None)
+                # The write path's own cursor raises psycopg's errors, Django's wrap them.
+                code = getattr(error, "sqlstate", None) or getattr(
+                    error.__cause__, "sqlstate", None
+                )
                 if code not in _RETRYABLE or attempt == _ATTEMPTS - 1:
                     raise
                 time.sleep(0.05 * 2**attempt)
