@@ -43,7 +43,8 @@ class RunTally:
 
 def reap_stale_runs(*, older_than: timedelta | None = None) -> list[int]:
     """Mark failed every run still 'running' (or 'pending') without a recent heartbeat."""
-    older_than = older_than or timedelta(seconds=settings.SCRAPE_STALE_AFTER_SECONDS)
+    if older_than is None:
+        older_than = timedelta(seconds=settings.SCRAPE_STALE_AFTER_SECONDS)
     now = timezone.now()
     cutoff = now - older_than
     reaped = []

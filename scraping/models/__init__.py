@@ -1,3 +1,3 @@
-from scraping.models.runs import ScrapeError, ScrapeRun, ScrapeStatus
+from scraping.models.runs import ScrapeError, ScrapeRun, ScrapeStatus, ScrapeTrigger
 
-__all__ = ["ScrapeError", "ScrapeRun", "ScrapeStatus"]
+__all__ = ["ScrapeError", "ScrapeRun", "ScrapeStatus", "ScrapeTrigger"]
