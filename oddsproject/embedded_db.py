@@ -16,6 +16,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -31,9 +34,20 @@ def embedded_database_url(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> 
     import pgserver  # imported late: only needed when no server is configured
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _exit_cleanly_on_sigterm()
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     _ensure_database(server.get_uri(), database)
     return server.get_uri(database)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """pgserver lets go of the server in an atexit hook, which a default SIGTERM skips:
+    the server would then outlive its last user. Turn SIGTERM into a normal exit, unless
+    the process (a worker, an app server) has a handler of its own."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(admin_uri: str, database: str) -> None:
