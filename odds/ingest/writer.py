@@ -273,26 +273,10 @@ class CaptureWriter:
         return (snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, change.text)
 
     def _copy_snapshots(self, cursor, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        sql = (
-            "COPY odds_oddssnapshot (id, event_id, bookmaker_id, captured_at, "
-            "source_updated_at, scrape_run_id, raw_response) FROM STDIN"
-        )
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(cursor, "odds_oddssnapshot", _SNAPSHOT_COLUMNS, rows)
 
     def _copy_markets(self, cursor, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        sql = (
-            "COPY odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id, "
-            "market_key, period, line, outcomes) FROM STDIN"
-        )
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(cursor, "odds_marketodds", _MARKET_COLUMNS, rows)
 
     def _save_pairs(self, cursor, pairs: dict[int, _Pair]) -> None:
         """Write back the pairs whose state or first capture time changed (at 3% of prices
@@ -347,6 +331,22 @@ class CaptureWriter:
         for event_id, (commence_time, observed_at) in event_times.items():
             by_id[event_id].commence_time = commence_time
             by_id[event_id].observed_at = observed_at
+
+
+_SNAPSHOT_COLUMNS = (
+    "id, event_id, bookmaker_id, captured_at, source_updated_at, scrape_run_id, raw_response"
+)
+_MARKET_COLUMNS = (
+    "snapshot_id, captured_at, event_id, bookmaker_id, market_key, period, line, outcomes"
+)
+
+
+def _copy(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
