@@ -22,6 +22,7 @@ import argparse
 import json
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 from common import (
     bench_database,
     database_label,
@@ -38,6 +39,7 @@ from django.db import connection, transaction
 from odds.ingest import ingest_captures
 from odds.ingest.changes import outcomes_text
 from odds.ingest.entities import EntityResolver
+from odds.ingest.writer import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
 from odds.models import MarketOdds, OddsSnapshot
 from odds.partitioning import ensure_partitions_for
 
@@ -71,7 +73,9 @@ def prebuilt_rows(captures: list) -> tuple[list[tuple], list[tuple]]:
     snapshots, markets = [], []
     for capture, r, snapshot_id in zip(captures, resolved, ids, strict=True):
         at = capture.captured_at
-        snapshots.append((snapshot_id, r.event_id, r.bookmaker_id, at, capture.source_updated_at))
+        snapshots.append(
+            (snapshot_id, r.event_id, r.bookmaker_id, at, capture.source_updated_at, None, None)
+        )
         for m in capture.markets:
             outcomes = outcomes_text(m.outcomes)
             markets.append(
@@ -81,19 +85,11 @@ def prebuilt_rows(captures: list) -> tuple[list[tuple], list[tuple]]:
 
 
 def raw_copy(snapshots: list[tuple], markets: list[tuple]) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            "COPY odds_oddssnapshot (id, event_id, bookmaker_id, captured_at, source_updated_at) "
-            "FROM STDIN"
-        ) as copy:
-            for row in snapshots:
-                copy.write_row(row)
-        with cursor.cursor.copy(
-            "COPY odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id, "
-            "market_key, period, line, outcomes) FROM STDIN"
-        ) as copy:
-            for row in markets:
-                copy.write_row(row)
+    """The floor: every row COPYed as it is, by the write path's own COPY function."""
+    with transaction.atomic():
+        cursor = psycopg.Cursor(connection.connection)
+        copy_rows(cursor, "odds_oddssnapshot", SNAPSHOT_COLUMNS, snapshots)
+        copy_rows(cursor, "odds_marketodds", MARKET_COLUMNS, markets)
 
 
 def orm_loop(captures: list) -> int:

@@ -273,10 +273,10 @@ class CaptureWriter:
         return (snapshot_id, captured_at, event_id, bookmaker_id, key, period, line, change.text)
 
     def _copy_snapshots(self, cursor, rows: list[tuple]) -> None:
-        _copy(cursor, "odds_oddssnapshot", _SNAPSHOT_COLUMNS, rows)
+        copy_rows(cursor, "odds_oddssnapshot", SNAPSHOT_COLUMNS, rows)
 
     def _copy_markets(self, cursor, rows: list[tuple]) -> None:
-        _copy(cursor, "odds_marketodds", _MARKET_COLUMNS, rows)
+        copy_rows(cursor, "odds_marketodds", MARKET_COLUMNS, rows)
 
     def _save_pairs(self, cursor, pairs: dict[int, _Pair]) -> None:
         """Write back the pairs whose state or first capture time changed (at 3% of prices
@@ -333,15 +333,16 @@ class CaptureWriter:
             by_id[event_id].observed_at = observed_at
 
 
-_SNAPSHOT_COLUMNS = (
+SNAPSHOT_COLUMNS = (
     "id, event_id, bookmaker_id, captured_at, source_updated_at, scrape_run_id, raw_response"
 )
-_MARKET_COLUMNS = (
+MARKET_COLUMNS = (
     "snapshot_id, captured_at, event_id, bookmaker_id, market_key, period, line, outcomes"
 )
 
 
-def _copy(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+def copy_rows(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+    """COPY rows into a table (the benchmarks' raw-COPY floor uses this very function)."""
     if not rows:
         return
     with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
