@@ -1,8 +1,13 @@
 import argparse
+import contextlib
+import signal
 import sys
+import threading
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 
 from scraping.jobs import simulated_parameters
 from scraping.runner import summary_line
@@ -38,7 +43,8 @@ def duration(value: str) -> timedelta:
 class Command(BaseCommand):
     help = (
         "Run one scrape of a live or simulated source as a scrape run and print a one-line "
-        "summary; exits with status 1 when the run failed. "
+        "summary; exits with status 1 when the run failed. With --every, repeat it in the "
+        "foreground as a scheduled job until Ctrl-C (or --times rounds). "
         "See 'scrape theoddsapi --help' and 'scrape simulated --help'."
     )
 
@@ -102,8 +108,33 @@ class Command(BaseCommand):
                 default=None,
                 help="Keep each capture's source fragment in OddsSnapshot.raw_response.",
             )
+            sub.add_argument(
+                "--every",
+                type=duration,
+                default=None,
+                help="Repeat in the foreground every DURATION (90s, 5m, 2h, 1d) until Ctrl-C, "
+                "as a scheduled job: one run per round with trigger 'schedule', the job's "
+                "lock (a round is skipped while another execution runs) and, for "
+                "theoddsapi, the quota rule. simulated scrapes the latest round each time.",
+            )
+            sub.add_argument(
+                "--times",
+                type=int,
+                default=None,
+                help="With --every: stop after this many rounds.",
+            )
+            sub.add_argument(
+                "--name",
+                default="",
+                help="With --every: the job's name, kept on its runs; a Celery periodic job "
+                "with the same job_name shares its lock.",
+            )
 
     def handle(self, *args, **options):
+        if options["every"] is not None:
+            return self._repeat(options)
+        if options["times"] is not None or options["name"]:
+            raise CommandError("--times and --name go with --every.")
         if options["source"] == "theoddsapi":
             jobs = [("theoddsapi", self._api_parameters(options))]
         else:
@@ -119,6 +150,78 @@ class Command(BaseCommand):
                     self.stdout.write(f"  first error ({first.error_type}): {first.message}")
         if failed:
             sys.exit(1)
+
+    def _repeat(self, options) -> None:
+        """``--every``: one scheduled execution per round, until --times or Ctrl-C."""
+        from scraping.tasks import DATABASE_UNAVAILABLE, run_scheduled_job
+
+        source, template = self._job_template(options)
+        every: timedelta = options["every"]
+        times = options["times"]
+        if times is not None and times < 1:
+            raise CommandError("--times must be at least 1.")
+        failed = False
+        stop = _Stop(self.stderr)
+        first_tick = time.monotonic()
+        with stop.on_signals():
+            try:
+                for done in range(1, (times or sys.maxsize) + 1):
+                    try:
+                        outcome = run_scheduled_job(
+                            source=source,
+                            parameters=template,
+                            job_name=options["name"],
+                            store_raw=options["store_raw"],
+                        )
+                    except DATABASE_UNAVAILABLE as error:
+                        # A loop meant to run for days outlives a database restart.
+                        _drop_broken_connections()
+                        first_line = (str(error).strip().splitlines() or [""])[0]
+                        self.stdout.write(
+                            f"round failed: database unavailable ({type(error).__name__}: "
+                            f"{first_line}); trying again next round"
+                        )
+                        failed = True
+                    else:
+                        self._report(outcome)
+                        failed = failed or bool(outcome.run and outcome.run.status == "failed")
+                    if done == times or stop.requested:
+                        break
+                    if stop.wait(_until_next_tick(first_tick, every)):
+                        break
+            except KeyboardInterrupt:
+                self.stdout.write("Interrupted: the current run was recorded as failed.")
+                sys.exit(130)
+        if failed:
+            sys.exit(1)
+
+    def _report(self, outcome) -> None:
+        self.stdout.write(outcome.summary)
+        run = outcome.run
+        if run is not None and run.status != "completed":
+            first = run.errors.order_by("id").first()
+            if first:
+                self.stdout.write(f"  first error ({first.error_type}): {first.message}")
+        self.stdout.flush()
+
+    def _job_template(self, options) -> tuple[str, dict]:
+        """The job's parameter template: for simulated without a round, so each
+        execution takes the latest round up to its own time."""
+        if options["source"] == "theoddsapi":
+            return "theoddsapi", self._api_parameters(options)
+        if options["rounds"] != 1:
+            raise CommandError("--rounds does not go with --every: each round scrapes the latest.")
+        self._simulated_rounds(options)  # checks the flags
+        template = {
+            "seed": options["seed"],
+            "events": options["events"],
+            "bookmakers": options["bookmakers"],
+            "change_rate": options["change_rate"],
+            "interval_seconds": int(options["interval"].total_seconds()),
+        }
+        if options["start"]:
+            template["start"] = parse_utc(options["start"]).isoformat()
+        return "simulated", template
 
     @staticmethod
     def _api_parameters(options) -> dict:
@@ -157,3 +260,59 @@ class Command(BaseCommand):
             latest = simulated_parameters(**common)["round"]
             rounds = range(max(latest - options["rounds"] + 1, 0), latest + 1)
         return [simulated_parameters(**common, round_index=r) for r in rounds]
+
+
+def _drop_broken_connections() -> None:
+    """Close the connections so the next round opens fresh ones (none is mid-transaction
+    here, unless a caller wrapped the whole command in one)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            with contextlib.suppress(DatabaseError):  # already broken: nothing to close
+                connection.close()
+
+
+def _until_next_tick(first_tick: float, every: timedelta) -> float:
+    """Seconds to the next multiple of ``every`` after the first round's start, so rounds
+    keep their rhythm; after a round that overran, the ticks it missed are dropped, not
+    made up in a burst."""
+    period = every.total_seconds()
+    return period - (time.monotonic() - first_tick) % period
+
+
+class _Stop:
+    """Ctrl-C (or SIGTERM) once: finish the current run, then stop; twice: interrupt
+    the run, which the runner then records as failed. Never leaves a run running."""
+
+    def __init__(self, stderr) -> None:
+        self._stderr = stderr
+        self._event = threading.Event()
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep until the next round; True when asked to stop meanwhile."""
+        return self._event.wait(seconds)
+
+    def _handle(self, signum, frame) -> None:
+        if self._event.is_set():
+            raise KeyboardInterrupt
+        self._event.set()
+        self._stderr.write(
+            "Stopping after the current run (Ctrl-C again to interrupt it, failing the run)."
+        )
+
+    @contextlib.contextmanager
+    def on_signals(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be set from the main thread
+            return
+        previous = {
+            sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
