@@ -151,3 +151,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Security (production) ---
+# Active when DJANGO_DEBUG=false; `manage.py check --deploy` is then clean. Behind a proxy
+# or load balancer that terminates TLS: DJANGO_SECURE_PROXY_SSL_HEADER=true (it sets
+# X-Forwarded-Proto), and DJANGO_SECURE_SSL_REDIRECT=false if the proxy redirects HTTP.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_SSL_REDIRECT:
+        # The proxy in front redirects HTTP to HTTPS; Django need not (and must not, or
+        # a proxy speaking plain HTTP to it would loop).
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"

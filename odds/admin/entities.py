@@ -1,0 +1,41 @@
+"""Admin for the reference entities: sports, tournaments, bookmakers and listings."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from odds.models import Bookmaker, EventBookmaker, Sport, Tournament
+
+
+@admin.register(Sport)
+class SportAdmin(admin.ModelAdmin):
+    list_display = ["key", "name"]
+    search_fields = ["key", "name"]
+
+
+@admin.register(Tournament)
+class TournamentAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "sport", "country"]
+    list_filter = ["sport"]
+    list_select_related = ["sport"]
+    search_fields = ["key", "name", "country"]
+
+
+@admin.register(Bookmaker)
+class BookmakerAdmin(admin.ModelAdmin):
+    list_display = ["key", "name", "is_exchange"]
+    list_filter = ["is_exchange"]
+    search_fields = ["key", "name"]
+
+
+@admin.register(EventBookmaker)
+class EventBookmakerAdmin(admin.ModelAdmin):
+    """An event as one bookmaker lists it; its market state is the write path's, so the
+    admin shows it and never edits it."""
+
+    list_display = ["event", "bookmaker", "external_event_id", "first_captured_at"]
+    list_select_related = ["event", "bookmaker"]
+    list_filter = ["bookmaker"]
+    raw_id_fields = ["event"]
+    search_fields = ["external_event_id", "event__name"]
+    readonly_fields = ["first_captured_at", "market_state"]

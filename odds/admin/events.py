@@ -1,0 +1,79 @@
+"""Events: a list with how many bookmakers quote each, and a page of its odds."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from odds.admin.event_odds import HISTORY_WINDOW, event_odds
+from odds.models import Event, EventBookmaker
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Read-only: events are created and updated by the write path from captures (a
+    hand edit of a start time would be undone by the next capture anyway)."""
+
+    list_display = [
+        "name",
+        "tournament",
+        "home_team",
+        "away_team",
+        "commence_time",
+        "bookmaker_count",
+    ]
+    list_filter = ["tournament__sport"]
+    list_select_related = ["tournament"]
+    search_fields = ["name", "home_team", "away_team", "tournament__name"]
+    date_hierarchy = "commence_time"
+    fieldsets = [
+        (None, {"fields": ["name", "tournament", "commence_time", ("home_team", "away_team")]}),
+        ("Identifiers", {"fields": ["sportradar_id", "commence_time_observed_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["odds/admin.css"]}
+
+    def get_queryset(self, request):
+        # A count per row inside the list query (not one query per row); a subquery, not
+        # a JOIN + GROUP BY, so the paginator's count and the date drill-down stay plain.
+        listings = (
+            EventBookmaker.objects.filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super().get_queryset(request).annotate(bookmaker_count=Coalesce(Subquery(listings), 0))
+        )
+
+    @admin.display(description="bookmakers", ordering="bookmaker_count")
+    def bookmaker_count(self, obj) -> int:
+        return obj.bookmaker_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["event_odds"] = event_odds(obj, chart_idents=request.GET.getlist("chart"))
+            context["history_days"] = HISTORY_WINDOW.days
+            context["market_rows_url"] = market_rows_url(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def market_rows_url(event: Event) -> str:
+    """The market odds list of every stored row of ``event``."""
+    query = urlencode({"event__id__exact": event.pk, "captured": "all"})
+    return f"{reverse('admin:odds_marketoddsrecord_changelist')}?{query}"

@@ -1,0 +1,158 @@
+"""The admin in a real browser: headless Chromium (Debian's) driven by Playwright against
+a live test server. Screenshots of each step go to test-artifacts/admin/ (git-ignored).
+
+Needs the ``playwright`` package and ``/usr/bin/chromium`` (``.ci/run`` installs both).
+The test is skipped only when neither is there; with one of them missing it fails and
+says what to install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections
+
+from odds.partitioning import list_partitions, partitioned_models, retire_partition
+from scraping.models import ScrapeStatus
+from tests.admin.data import failed_run_with_errors, make_run, priced_event
+
+CHROMIUM = Path("/usr/bin/chromium")
+HAS_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "browser-test-password-1"
+
+# Every chart on the page is a Chart.js instance whose lines (or bars) were laid out.
+CHARTS_DRAWN = """() => {
+    const canvases = [...document.querySelectorAll("canvas.odds-chart")];
+    return typeof Chart !== "undefined" && canvases.length > 0 && canvases.every((canvas) => {
+        const chart = Chart.getChart(canvas);
+        return chart && chart.data.datasets.length > 0
+            && chart.getDatasetMeta(0).data.length > 0;
+    });
+}"""
+
+pytestmark = pytest.mark.skipif(
+    not HAS_PLAYWRIGHT and not CHROMIUM.exists(),
+    reason="no browser: neither the playwright package nor /usr/bin/chromium is installed "
+    "(.venv/bin/pip install playwright; apt-get install chromium)",
+)
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page of headless Chromium. Request it after the fixtures that write data: while
+    Playwright runs, Django keeps database connections per asyncio context instead of per
+    thread, so ORM calls then would open a second connection (closed again below)."""
+    if not HAS_PLAYWRIGHT:
+        pytest.fail("the playwright package is missing: .venv/bin/pip install playwright==1.65.2")
+    if not CHROMIUM.exists():
+        pytest.fail("/usr/bin/chromium is missing: apt-get install -y chromium")
+    # Playwright's sync API runs an asyncio event loop in this thread while the browser
+    # is open. Django's async-safety guard sees that running loop and refuses every ORM
+    # call made from this thread (SynchronousOnlyOperation), although these calls really
+    # are synchronous and nothing else runs on the loop. The guard is lifted for this
+    # test only (monkeypatch restores the environment afterwards).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        browser.close()
+        connections.close_all()  # any connection opened while the event loop ran
+    assert errors == [], f"JavaScript errors on the pages: {errors}"
+
+
+@pytest.fixture
+def drop_new_partitions():
+    """Transactional tests keep the partitions they create; drop the ones this test made
+    so later tests see the test database as they expect it."""
+    before = {m: {p.name for p in list_partitions(m._meta.db_table)} for m in partitioned_models()}
+    yield
+    for model in reversed(partitioned_models()):  # markets first: they reference snapshots
+        for partition in list_partitions(model._meta.db_table):
+            if partition.name not in before[model]:
+                retire_partition(model, partition.name)
+
+
+@pytest.fixture
+def browser_data(transactional_db):
+    """A staff user, a completed run, a failed run with errors and a priced event."""
+    User.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    event = priced_event()
+    make_run(ScrapeStatus.COMPLETED)
+    return {"event": event, "failed": failed_run_with_errors(event=event)}
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_user_browses_runs_errors_and_an_events_chart(
+    live_server, drop_new_partitions, browser_data, browser_page
+):
+    failed, page = browser_data["failed"], browser_page
+
+    page.goto(f"{live_server.url}/admin/")
+    assert "/admin/login/" in page.url
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    assert page.locator("#odds-health-link").is_visible()
+    shot(page, "01-index")
+
+    page.locator("#content-main").get_by_role("link", name="Scrape runs").click()
+    page.wait_for_selector("#result_list")
+    assert page.locator("#result_list tbody tr").count() == 2
+    shot(page, "02-runs")
+
+    page.locator("#changelist-filter").get_by_role("link", name="Failed").click()
+    page.wait_for_url("**status__exact=failed**")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert rows.first.locator(".odds-badge").inner_text().strip().lower() == "failed"
+    shot(page, "03-failed-runs")
+
+    rows.first.locator("th.field-id a").click()
+    page.wait_for_selector("#scraperun_form")
+    assert f"theoddsapi run {failed.pk} (failed)" in page.inner_text("#content")
+    assert page.locator("button.odds-rerun-button").is_visible()
+    shot(page, "04-failed-run", full_page=True)
+
+    page.locator("a.inlineviewlink").first.click()
+    page.wait_for_selector("pre.odds-json")
+    context = page.inner_text(".field-context_pretty pre.odds-json")
+    assert '"fragment": {' in context and '"file": "odds.json"' in context
+    shot(page, "05-error")
+
+    page.locator(".field-event_link a").click()
+    page.wait_for_selector("table.odds-table")
+    page.wait_for_function(CHARTS_DRAWN)
+    best = page.locator('table.odds-table[data-market="h2h|full_time|"] td.price.best')
+    assert sorted(best.all_inner_texts()) == ["2.25", "2.25", "3.50", "3.70"]
+    page.locator("#m-h2h-full-time-").scroll_into_view_if_needed()
+    shot(page, "06-event", full_page=True)
+
+    page.goto(f"{live_server.url}/admin/scraping/health/")
+    page.wait_for_function(CHARTS_DRAWN)
+    shot(page, "07-health", full_page=True)

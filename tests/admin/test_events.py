@@ -1,0 +1,139 @@
+"""The event page: latest prices, best price highlighted, margins and the chart's data."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from odds.ingest import ingest_captures
+from odds.models import Event
+from tests.admin.data import (
+    LATEST_H2H,
+    LATEST_TOTALS,
+    T0,
+    _capture,
+    event_ref,
+    overround_percent,
+)
+
+
+def event_page(client, event: Event, **params) -> str:
+    url = reverse("admin:odds_event_change", args=[event.pk])
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def ms(minutes: int) -> int:
+    return int((T0 + timedelta(minutes=minutes)).timestamp() * 1000)
+
+
+def chart_data(html: str) -> dict:
+    script = re.search(
+        r'<script id="odds-chart-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    return json.loads(script.group(1))
+
+
+def market_table(html: str, ident: str) -> str:
+    match = re.search(
+        rf'<table class="odds-table" data-market="{re.escape(ident)}">(.*?)</table>', html, re.S
+    )
+    assert match, f"no table for {ident}"
+    return match.group(1)
+
+
+def row_cells(table: str, book: str) -> list[tuple[str, str]]:
+    """(class, text) of each <td> of one bookmaker's row."""
+    row = re.search(rf'<tr data-bookmaker="{book}">(.*?)</tr>', table, re.S).group(1)
+    return [
+        (cls, text.strip())
+        for cls, text in re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', row, re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_latest_prices_with_the_best_price_of_each_outcome_highlighted(admin_client, store):
+    table = market_table(event_page(admin_client, store["event"]), "h2h|full_time|")
+    best = {
+        name: max(float(LATEST_H2H[b][i]) for b in LATEST_H2H)
+        for i, name in enumerate(["home", "draw", "away"])
+    }
+    for book, prices in LATEST_H2H.items():
+        cells = row_cells(table, book)[:3]
+        assert [text for _, text in cells] == list(prices)
+        for (cls, text), name in zip(cells, ["home", "draw", "away"], strict=True):
+            assert ("best" in cls.split()) == (float(text) == best[name]), (book, name)
+    # home is best at two bookmakers: both are highlighted and both are named
+    assert "Book A, Book C" in table
+
+
+@pytest.mark.django_db
+def test_each_bookmakers_margin_is_shown(admin_client, store):
+    html = event_page(admin_client, store["event"])
+    for ident, latest in [("h2h|full_time|", LATEST_H2H), ("totals|full_time|2.5", LATEST_TOTALS)]:
+        table = market_table(html, ident)
+        for book, prices in latest.items():
+            margin = [text for cls, text in row_cells(table, book) if cls == "margin"]
+            assert margin == [overround_percent(prices)], (ident, book)
+
+
+@pytest.mark.django_db
+def test_chart_data_is_the_price_path_of_each_bookmaker_and_outcome(admin_client, store):
+    html = event_page(admin_client, store["event"])
+    data = chart_data(html)
+    h2h = next(m for m in data["markets"] if m["id"] == "m-h2h-full-time-")
+    assert h2h["outcomes"] == ["home", "draw", "away"]
+    assert f'<canvas class="odds-chart" data-market="{h2h["id"]}"' in html
+    series = {(d["bookmaker"], d["outcome"]): d["data"] for d in h2h["datasets"]}
+    assert len(series) == 9  # 3 bookmakers x 3 outcomes
+    # book_a home: 2.10 from T0, 2.25 from T0+30, carried to the newest capture (T0+60)
+    assert series[("book_a", "home")] == [
+        {"x": ms(0), "y": 2.1},
+        {"x": ms(30), "y": 2.25},
+        {"x": ms(60), "y": 2.25},
+    ]
+    # book_b never changed: its one stored row, carried to the end
+    assert series[("book_b", "away")] == [{"x": ms(0), "y": 3.7}, {"x": ms(60), "y": 3.7}]
+    assert data["window"] == {"start": ms(60 - 7 * 24 * 60), "end": ms(60)}
+    assert "7 days up to the event" in html  # the page says the history is capped
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_market_is_a_gap_in_its_chart(admin_client, store):
+    # at T0+90 book_a reports its h2h (unchanged) but no totals: totals are gone from then
+    later = replace(
+        _capture(90, "book_a", LATEST_H2H["book_a"], None), scope=frozenset({"h2h", "totals"})
+    )
+    ingest_captures([later])
+    html = event_page(admin_client, store["event"], chart=["totals|full_time|2.5"])
+    (totals,) = chart_data(html)["markets"]
+    over = next(
+        d["data"]
+        for d in totals["datasets"]
+        if d["bookmaker"] == "book_a" and d["outcome"] == "over"
+    )
+    assert over == [{"x": ms(0), "y": 1.9}, {"x": ms(90), "y": None}]
+    # and the withdrawn market is no longer among the latest prices
+    assert 'data-bookmaker="book_a"' not in market_table(html, "totals|full_time|2.5")
+    assert 'data-bookmaker="book_b"' in market_table(html, "totals|full_time|2.5")
+
+
+@pytest.mark.django_db
+def test_events_list_counts_bookmakers_in_one_query(admin_client, store):
+    # a second event, quoted by one bookmaker
+    leeds = replace(event_ref(), source_event_id="ev2", home_team="Leeds", away_team="Spurs")
+    ingest_captures([replace(_capture(0, "book_a", ("2.0", "3.0", "4.0"), None), event=leeds)])
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse("admin:odds_event_changelist"))
+    counts = {event.name: event.bookmaker_count for event in response.context["cl"].result_list}
+    assert counts == {"Arsenal v Chelsea": 3, "Leeds v Spurs": 1}
+    listing_queries = [q["sql"] for q in queries if "odds_eventbookmaker" in q["sql"]]
+    assert len(listing_queries) == 1  # in the page's query, not one per row
