@@ -128,6 +128,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: do not hoard them on one wo
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800, minimum=60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Scheduled jobs that failed on a transient error (network, 429, 5xx, database) retry.
+SCRAPE_RETRY_MAX = env_int("SCRAPE_RETRY_MAX", 3)
+SCRAPE_RETRY_BACKOFF_SECONDS = env_int("SCRAPE_RETRY_BACKOFF_SECONDS", 30, minimum=1)
+SCRAPE_RETRY_BACKOFF_MAX_SECONDS = env_int("SCRAPE_RETRY_BACKOFF_MAX_SECONDS", 600, minimum=1)
+# Below this many requests left on the key, scheduled The Odds API jobs pause; while
+# paused, one probe execution goes through this long after the newest request.
+ODDS_API_MIN_REMAINING = env_int("ODDS_API_MIN_REMAINING", 50)
+ODDS_API_QUOTA_RECHECK_SECONDS = env_int("ODDS_API_QUOTA_RECHECK_SECONDS", 21600, minimum=60)
 
 # --- Auth, i18n, static ---------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
