@@ -1,15 +1,11 @@
 import argparse
-import contextlib
-import signal
 import sys
-import threading
-import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
 
 from scraping.jobs import simulated_parameters
+from scraping.repeat import repeat_job
 from scraping.runner import summary_line
 from scraping.services import run_job
 from scraping.sources.base import parse_utc
@@ -153,45 +149,25 @@ class Command(BaseCommand):
 
     def _repeat(self, options) -> None:
         """``--every``: one scheduled execution per round, until --times or Ctrl-C."""
-        from scraping.tasks import DATABASE_UNAVAILABLE, run_scheduled_job
-
         source, template = self._job_template(options)
-        every: timedelta = options["every"]
         times = options["times"]
         if times is not None and times < 1:
             raise CommandError("--times must be at least 1.")
-        failed = False
-        stop = _Stop(self.stderr)
-        first_tick = time.monotonic()
-        with stop.on_signals():
-            try:
-                for done in range(1, (times or sys.maxsize) + 1):
-                    try:
-                        outcome = run_scheduled_job(
-                            source=source,
-                            parameters=template,
-                            job_name=options["name"],
-                            store_raw=options["store_raw"],
-                        )
-                    except DATABASE_UNAVAILABLE as error:
-                        # A loop meant to run for days outlives a database restart.
-                        _drop_broken_connections()
-                        first_line = (str(error).strip().splitlines() or [""])[0]
-                        self.stdout.write(
-                            f"round failed: database unavailable ({type(error).__name__}: "
-                            f"{first_line}); trying again next round"
-                        )
-                        failed = True
-                    else:
-                        self._report(outcome)
-                        failed = failed or bool(outcome.run and outcome.run.status == "failed")
-                    if done == times or stop.requested:
-                        break
-                    if stop.wait(_until_next_tick(first_tick, every)):
-                        break
-            except KeyboardInterrupt:
-                self.stdout.write("Interrupted: the current run was recorded as failed.")
-                sys.exit(130)
+        try:
+            failed = repeat_job(
+                source=source,
+                parameters=template,
+                every=options["every"],
+                times=times,
+                job_name=options["name"],
+                store_raw=options["store_raw"],
+                report=self._report,
+                say=self.stdout.write,
+                warn=self.stderr.write,
+            )
+        except KeyboardInterrupt:
+            self.stdout.write("Interrupted: the current run was recorded as failed.")
+            sys.exit(130)
         if failed:
             sys.exit(1)
 
@@ -260,59 +236,3 @@ class Command(BaseCommand):
             latest = simulated_parameters(**common)["round"]
             rounds = range(max(latest - options["rounds"] + 1, 0), latest + 1)
         return [simulated_parameters(**common, round_index=r) for r in rounds]
-
-
-def _drop_broken_connections() -> None:
-    """Close the connections so the next round opens fresh ones (none is mid-transaction
-    here, unless a caller wrapped the whole command in one)."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            with contextlib.suppress(DatabaseError):  # already broken: nothing to close
-                connection.close()
-
-
-def _until_next_tick(first_tick: float, every: timedelta) -> float:
-    """Seconds to the next multiple of ``every`` after the first round's start, so rounds
-    keep their rhythm; after a round that overran, the ticks it missed are dropped, not
-    made up in a burst."""
-    period = every.total_seconds()
-    return period - (time.monotonic() - first_tick) % period
-
-
-class _Stop:
-    """Ctrl-C (or SIGTERM) once: finish the current run, then stop; twice: interrupt
-    the run, which the runner then records as failed. Never leaves a run running."""
-
-    def __init__(self, stderr) -> None:
-        self._stderr = stderr
-        self._event = threading.Event()
-
-    @property
-    def requested(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep until the next round; True when asked to stop meanwhile."""
-        return self._event.wait(seconds)
-
-    def _handle(self, signum, frame) -> None:
-        if self._event.is_set():
-            raise KeyboardInterrupt
-        self._event.set()
-        self._stderr.write(
-            "Stopping after the current run (Ctrl-C again to interrupt it, failing the run)."
-        )
-
-    @contextlib.contextmanager
-    def on_signals(self):
-        if threading.current_thread() is not threading.main_thread():
-            yield  # signal handlers can only be set from the main thread
-            return
-        previous = {
-            sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)
-        }
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
