@@ -3,17 +3,38 @@
 Every price is stored as decimal odds (the total return per unit staked). American
 odds +150 are 2.5 and -200 are 1.5; fractional 5/2 is 3.5. Conversions that do not
 terminate (-148 is 1 + 100/148 = 1.675675...) are rounded half-even to
-:data:`PRECISION` (4 decimal places), which round-trips every whole American price
-from -100000 to +100000 and every fractional price with a denominator up to 100.
+:data:`PRECISION` (4 decimal places).
+
+Precision, exactly (tests/fuzz/test_prices_properties.py checks each claim):
+
+* Every accepted price is ``canonical``: the exact value rounded half-even to 4 places,
+  so it is within 0.00005 of what the source meant, and above 1.0 *after* rounding (a
+  price that rounds to 1.0, such as 1.00001 or American -2000000, is refused, as is one
+  of :data:`MAX_PRICE` or more).
+* American → decimal → American: ``to_american(from_american(p)) == p`` for every whole
+  ``p >= 100`` (those decimals are exact) and every whole ``p`` from -101 to -1022;
+  -100 comes back as +100, the same evens price. Below -1022 neighbouring American prices
+  share one 4-place decimal (-1022 and -1023 are both 1.0978), so only the decimal is
+  kept: ``from_american(to_american(d)) == d`` for every ``d`` that from_american returns.
+* Fractional → decimal → fractional: ``from_fractional("n/d")`` is 1 + n/d rounded
+  half-even to 4 places for any whole n, d >= 1, and ``to_fractional`` gives back n/d
+  (reduced) whenever d <= 100: two fractions with denominators up to 100 lie at least
+  1/9900 apart, more than twice the rounding error.
+* Decimal → American → decimal: American odds are whole numbers, so this trip moves a
+  price by up to half an American unit: at most 0.005 from 2.0 up, at most 0.00505 below
+  (0.005 plus the 4-place rounding).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
 PRECISION = Decimal("0.0001")
+# Far above any real price, and low enough that 4 decimal places always fit in a Decimal.
+MAX_PRICE = Decimal("1e15")
+_EXACT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 FORMATS = ("decimal", "american", "fractional")
@@ -26,17 +47,29 @@ class BadPrice(ValueError):
 
     def __init__(self, value: object, reason: str):
         self.value = value
-        super().__init__(f"price {value!r} {reason}")
+        super().__init__(f"price {_shown(value)} {reason}")
+
+
+def _shown(value: object) -> str:
+    """The value as a message shows it: repr, cut short, and never failing itself."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for repr (sys.get_int_max_str_digits)
+        return f"<a {type(value).__name__} too long to show>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _to_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise BadPrice(value, "is not a number")
-    # repr keeps a float's shortest form: 2.15 stays 2.15, not its binary expansion.
-    text = repr(value) if isinstance(value, float) else str(value).strip()
     try:
+        # repr keeps a float's shortest form: 2.15 stays 2.15, not its binary expansion.
+        text = repr(value) if isinstance(value, float) else str(value).strip()
+        # Decimal reads "1_5" as 15 (PEP 515); no odds format writes a digit separator.
+        if "_" in text:
+            raise ValueError(text)
         number = Decimal(text)
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError):  # ValueError: also an int too long for str()
         raise BadPrice(value, "is not a number") from None
     if not number.is_finite():
         raise BadPrice(value, "is not a finite number")
@@ -45,8 +78,10 @@ def _to_decimal(value: object) -> Decimal:
 
 def canonical(price: Decimal) -> Decimal:
     """Round to :data:`PRECISION` and drop trailing zeros: 2.150 and 2.15 are one price."""
-    rounded = price.quantize(PRECISION, rounding=ROUND_HALF_EVEN)
-    return rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(ONE)
+    rounded = price.quantize(PRECISION, context=_EXACT)
+    if rounded != rounded.to_integral():
+        return rounded.normalize(_EXACT)
+    return rounded.quantize(ONE, context=_EXACT)
 
 
 def price_text(price: Decimal) -> str:
@@ -54,11 +89,21 @@ def price_text(price: Decimal) -> str:
     return format(canonical(price), "f")
 
 
+def _stored(number: Decimal, value: object) -> Decimal:
+    """The canonical price of an exact value, refused when it is not storable above 1.0."""
+    if number >= MAX_PRICE:
+        raise BadPrice(value, f"is too large: a price must be below {MAX_PRICE:,.0f}")
+    price = canonical(number)
+    if price <= ONE:
+        raise BadPrice(value, "rounds to 1.0 at 4 decimal places, not odds above 1.0")
+    return price
+
+
 def from_decimal(value: object) -> Decimal:
     number = _to_decimal(value)
     if number <= ONE:
         raise BadPrice(value, "is not decimal odds above 1.0")
-    return canonical(number)
+    return _stored(number, value)
 
 
 def from_american(value: object) -> Decimal:
@@ -66,8 +111,8 @@ def from_american(value: object) -> Decimal:
     if -HUNDRED < number < HUNDRED:
         raise BadPrice(value, "is not American odds (they are at least +100 or at most -100)")
     if number > 0:
-        return canonical(ONE + number / HUNDRED)
-    return canonical(ONE + HUNDRED / -number)
+        return _stored(ONE + number / HUNDRED, value)
+    return _stored(ONE + HUNDRED / -number, value)
 
 
 def from_fractional(value: object) -> Decimal:
@@ -77,10 +122,13 @@ def from_fractional(value: object) -> Decimal:
     match = _FRACTION.match(text)
     if not match:
         raise BadPrice(value, "is not fractional odds like 5/2")
-    numerator, denominator = int(match.group(1)), int(match.group(2))
+    try:
+        numerator, denominator = int(match.group(1)), int(match.group(2))
+    except ValueError:  # more digits than int() reads
+        raise BadPrice(value, "is not fractional odds like 5/2") from None
     if denominator == 0 or numerator == 0:
         raise BadPrice(value, "is not fractional odds above 0/1")
-    return canonical(ONE + Decimal(numerator) / Decimal(denominator))
+    return _stored(ONE + Decimal(numerator) / Decimal(denominator), value)
 
 
 def to_decimal_odds(value: object, odds_format: str = "decimal") -> Decimal:
@@ -97,6 +145,7 @@ def to_decimal_odds(value: object, odds_format: str = "decimal") -> Decimal:
 
 def to_american(price: Decimal) -> Decimal:
     """Decimal odds to American, rounded to a whole number (the reverse of from_american)."""
+    _check_odds(price)
     if price >= 2:
         american = (price - ONE) * HUNDRED
     else:
@@ -106,7 +155,14 @@ def to_american(price: Decimal) -> Decimal:
 
 def to_fractional(price: Decimal, *, max_denominator: int = 100) -> Fraction:
     """Decimal odds to the nearest fraction with a denominator up to ``max_denominator``."""
+    _check_odds(price)
     return Fraction(price - ONE).limit_denominator(max_denominator)
+
+
+def _check_odds(price: Decimal) -> None:
+    """The conversions back are for stored prices; anything else is a BadPrice, not a crash."""
+    if not isinstance(price, Decimal) or not price.is_finite() or not ONE < price < MAX_PRICE:
+        raise BadPrice(price, f"is not decimal odds above 1.0 and below {MAX_PRICE:,.0f}")
 
 
 def looks_american(prices: list[object]) -> bool:

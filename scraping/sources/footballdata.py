@@ -85,7 +85,7 @@ from zoneinfo import ZoneInfo
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome, Problem
 from odds.prices import BadPrice, from_decimal
-from scraping.sources.base import Item, SourceError
+from scraping.sources.base import Item, SourceError, storable_text
 
 SOURCE = "footballdata"
 SPORT_KEY = "soccer"
@@ -94,6 +94,7 @@ UK = ZoneInfo("Europe/London")
 DEFAULT_KICKOFF = time(15, 0)
 COLLECTION_TIME = time(16, 0)
 MIN_LEAD = timedelta(hours=1)
+MAX_LINE = Decimal("99999.999")  # what the store's line column holds
 PRE_MATCH = "pre_match"
 CLOSING = "closing"
 REQUIRED_COLUMNS = ("Div", "Date", "HomeTeam", "AwayTeam")
@@ -315,6 +316,9 @@ def _text_lines(handle: BinaryIO) -> Iterator[str]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
+        # PostgreSQL refuses NUL in any text: a NUL (a file padded by an interrupted copy,
+        # say) becomes U+FFFD, like an undecodable byte, so it costs a cell, not the import.
+        text = storable_text(text)
         yield text.removeprefix("\ufeff") if number == 0 else text
 
 
@@ -387,9 +391,8 @@ def _candidate_families(header: list[str]) -> dict[tuple[str, str, Decimal | Non
 
 
 def _parse_column(column: str) -> tuple[str, str, Decimal | None, str] | None:
-    if match := _TOTALS.match(column):
-        outcome = _OUTCOMES["totals"][match["side"]]
-        return match["prefix"], "totals", _decimal(match["line"]), outcome
+    if (match := _TOTALS.match(column)) and (line := _decimal(match["line"])) is not None:
+        return match["prefix"], "totals", line, _OUTCOMES["totals"][match["side"]]
     if match := _SPREADS.match(column):
         return match["prefix"], "spreads", None, _OUTCOMES["spreads"][match["side"]]
     if match := _H2H.match(column):
@@ -590,7 +593,8 @@ def _market(
         if line is None:
             return _cell_problem(
                 "bad_line",
-                f"handicap {value!r} is not a number",
+                f"handicap {value!r} is not a number a line can be (at most 3 decimal "
+                f"places, within ±{MAX_LINE})",
                 column=family.line_column,
                 value=value,
                 family=family,
@@ -634,14 +638,21 @@ def _cell_problem(
 
 
 def _decimal(text: str) -> Decimal | None:
-    """A line (2.5, -0.25) as a Decimal without exponent or negative zero; None if bad."""
+    """A line (2.5, -0.25) as a Decimal without exponent or negative zero; None if bad.
+
+    Bad includes what the store cannot keep as a line (odds/ingest/validation.py): more
+    than 3 decimal places or beyond ±99999.999. Such a line would get the whole capture
+    refused, and 1e999 made quantize() raise.
+    """
     try:
         number = Decimal(text.strip())
     except InvalidOperation:
         return None
-    if not number.is_finite():
+    if "_" in text or not number.is_finite() or abs(number) > MAX_LINE:  # Decimal reads 1_5
         return None
     number += 0  # -0 -> 0
+    if number.normalize().as_tuple().exponent < -3:
+        return None
     return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
 
 

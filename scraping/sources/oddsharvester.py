@@ -58,7 +58,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from os import PathLike
@@ -77,7 +77,7 @@ from odds.captures import (
     Problem,
 )
 from odds.prices import BadPrice, from_decimal
-from scraping.sources.base import Item, SourceError, parse_utc
+from scraping.sources.base import Item, SourceError, json_safe, parse_utc, storable_json
 
 SOURCE = "oddsharvester"
 MARKET_SUFFIX = "_market"
@@ -257,7 +257,13 @@ def _load_json(path: Path) -> Any:
     except OSError as exc:
         raise _unreadable(path, exc) from None
     try:
-        return json.loads(text)
+        return json.loads(storable_json(text))
+    except RecursionError:
+        raise SourceError(
+            "bad_json",
+            f"{path} is nested too deeply to be an OddsHarvester file",
+            {"file": str(path)},
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             "bad_json",
@@ -268,8 +274,12 @@ def _load_json(path: Path) -> Any:
                 "line": exc.lineno,
                 "column": exc.colno,
                 "position": exc.pos,
-                "near": text[max(0, exc.pos - 40) : exc.pos + 40],
+                "near": json_safe(text[max(0, exc.pos - 40) : exc.pos + 40]),
             },
+        ) from None
+    except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
+        raise SourceError(
+            "bad_json", f"{path} is not an OddsHarvester file: {exc}", {"file": str(path)}
         ) from None
 
 
@@ -316,7 +326,13 @@ def parse_records(records: list, *, origin: str = "") -> Iterator[Item]:
     ``origin`` names where they came from (a file) in every problem's context.
     """
     for index, record in enumerate(records):
-        yield from _parse_record(record, where={"origin": origin, "record": index})
+        for item in _parse_record(record, where={"origin": origin, "record": index}):
+            # Contexts quote the record's own values, which may be NaN or nested deeply.
+            yield (
+                replace(item, context=json_safe(item.context))
+                if isinstance(item, Problem)
+                else item
+            )
 
 
 def _parse_record(record: object, *, where: dict[str, Any]) -> Iterator[Item]:
@@ -642,7 +658,7 @@ def _capture(
         scope=scope,
         skipped_keys=frozenset(skipped),
         event_url=event_url,
-        raw=raw,
+        raw=json_safe(raw),  # stored as jsonb with --store-raw: no NaN
     )
 
 

@@ -945,7 +945,10 @@ def _sparse(state: int, stream: int, size: int, rate: float) -> list[int]:
     log_keep = math.log1p(-rate)
     found, position = [], -1
     for u in _stream(_draw(state, stream)):
-        position += 1 + int(math.log(u) / log_keep)
+        gap = math.log(u) / log_keep
+        if gap >= size:  # past the end; also infinity, for a rate as small as 1e-310
+            return found
+        position += 1 + int(gap)
         if position >= size:
             return found
         found.append(position)

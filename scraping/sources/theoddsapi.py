@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -27,7 +26,7 @@ from typing import Any
 
 from odds.captures import FULL_TIME, BookmakerRef, Capture, EventRef, Market, Outcome, Problem
 from odds.prices import BadPrice, looks_american, to_decimal_odds
-from scraping.sources.base import Item, SourceError, parse_utc
+from scraping.sources.base import Item, SourceError, json_safe, parse_utc, storable_json
 
 SOURCE = "theoddsapi"
 ODDS_FORMATS = ("auto", "decimal", "american")
@@ -76,7 +75,8 @@ PERIOD_SUFFIXES = {
     "p3": "third_period",
 }
 _PERIOD = re.compile(r"^(?P<base>.+)_(?P<suffix>h[12]|q[1-4]|p[1-3])$")
-_INNINGS = re.compile(r"^(?P<base>.+)_1st_(?P<innings>\d+)_innings$")
+# At most 3 digits: int() refuses 4300 (a ValueError that escaped parse_events).
+_INNINGS = re.compile(r"^(?P<base>.+)_1st_(?P<innings>\d{1,3})_innings$")
 _SLUG = re.compile(r"^[a-z0-9_]+$")
 _MAX_LINE = Decimal("99999.999")
 _NOTHING_TO_CAPTURE = datetime.min.replace(tzinfo=UTC)
@@ -256,7 +256,7 @@ def _load_json(path: Path) -> Any:
         raise SourceError("bad_json", f"{path} is empty, not a JSON response", {"file": str(path)})
     try:
         # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(storable_json(text), parse_float=Decimal)
     except RecursionError:
         raise SourceError(
             "bad_json", f"{path} is nested too deeply to be an odds response", {"file": str(path)}
@@ -271,8 +271,14 @@ def _load_json(path: Path) -> Any:
                 "line": exc.lineno,
                 "column": exc.colno,
                 "position": exc.pos,
-                "near": text[max(0, exc.pos - 40) : exc.pos + 40],
+                "near": json_safe(text[max(0, exc.pos - 40) : exc.pos + 40]),
             },
+        ) from None
+    except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
+        raise SourceError(
+            "bad_json",
+            f"{path} is not an odds response: {exc}",
+            {"file": str(path)},
         ) from None
 
 
@@ -282,7 +288,7 @@ def _api_error(path: Path, body: dict) -> SourceError:
         "api_error",
         f"{path} holds an error answer from The Odds API, not odds: {message!r}"
         + (f" (error_code {code})" if code else ""),
-        {"file": str(path), **_plain({k: v for k, v in body.items() if isinstance(k, str)})},
+        {"file": str(path), **json_safe({k: v for k, v in body.items() if isinstance(k, str)})},
     )
 
 
@@ -307,7 +313,7 @@ def _envelope_time(path: Path, value: Any) -> datetime:
         raise SourceError(
             "bad_time",
             f"{path}: the envelope's timestamp is not a time ({exc}); pass --captured-at",
-            {"file": str(path), "timestamp": _plain(value)},
+            {"file": str(path), "timestamp": json_safe(value)},
         ) from None
 
 
@@ -429,7 +435,7 @@ def _parse_event(raw: Any, index: int, response: _Response) -> Iterator[Item]:
         yield Problem(
             "bad_event",
             f"event #{index} in {response.origin or 'the response'} is not an object; skipped",
-            {**where, "fragment": _plain(raw)},
+            {**where, "fragment": json_safe(raw)},
         )
         return
     event_or_problem = _event_ref(raw, where, response)
@@ -453,7 +459,7 @@ def _parse_event(raw: Any, index: int, response: _Response) -> Iterator[Item]:
             "bad_event",
             f"event {event.source_event_id} ({event.name}) in {response.origin or 'the response'}"
             " has bookmakers that are not a list; skipped",
-            {**where, "event_id": event.source_event_id, "fragment": _plain(bookmakers)},
+            {**where, "event_id": event.source_event_id, "fragment": json_safe(bookmakers)},
             event=event,
         )
         return
@@ -466,7 +472,7 @@ def _event_ref(raw: dict, where: dict, response: _Response) -> EventRef | Proble
     event_id = raw.get("id")
     label = f"event {event_id}" if event_id else f"event #{where['event_index']}"
     label += f" in {response.origin or 'the response'}"
-    context = {**where, "event_id": _plain(event_id), "fragment": _event_fragment(raw)}
+    context = {**where, "event_id": json_safe(event_id), "fragment": _event_fragment(raw)}
     if not isinstance(event_id, str) or not event_id.strip():
         return Problem("missing_event_id", f"{label} has no id; skipped", context)
     sport_key = raw.get("sport_key")
@@ -509,7 +515,7 @@ def _team(value: Any) -> str:
 
 def _event_fragment(raw: dict) -> dict:
     # The event without its bookmakers: enough to find it, small enough to log.
-    return _plain({k: v for k, v in raw.items() if k != "bookmakers"})
+    return json_safe({k: v for k, v in raw.items() if k != "bookmakers"})
 
 
 # --- bookmakers and markets ---------------------------------------------------------------
@@ -536,7 +542,7 @@ class _Where:
             "origin": self.origin,
             "event_id": self.event.source_event_id,
             "bookmaker": self.bookmaker,
-            **_plain(extra),
+            **json_safe(extra),
         }
 
     def problem(self, error_type: str, message: str, **extra: Any) -> Problem:
@@ -596,7 +602,7 @@ def _parse_bookmaker(
         scope=response.scope,
         # A market dropped for bad input was not seen to disappear: do not judge its key.
         skipped_keys=frozenset(dropped),
-        raw=_plain({"event_id": event.source_event_id, **raw}),
+        raw=json_safe({"event_id": event.source_event_id, **raw}),
     )
 
 
@@ -706,7 +712,7 @@ def _inconsistent_line(raw: dict, raw_key: str, meaning: MarketKey, where: _Wher
     )
     return where.problem(
         "inconsistent_line",
-        f"{where.describe(raw_key)}: {why} ({_plain(points)}); skipped",
+        f"{where.describe(raw_key)}: {why} ({json_safe(points)}); skipped",
         market_key=raw_key,
         points=points,
         fragment=raw,
@@ -762,7 +768,7 @@ def _outcome(
 def _price_reason(exc: BadPrice) -> str:
     """BadPrice's text with the price as the feed wrote it, not as a Decimal repr."""
     reason = str(exc).removeprefix(f"price {exc.value!r} ")
-    return f"price {json.dumps(_plain(exc.value))} {reason}"
+    return f"price {json.dumps(json_safe(exc.value))} {reason}"
 
 
 def _role(raw: dict, kind: str, event: EventRef) -> str | None:
@@ -823,7 +829,7 @@ def _line(raw: dict, role: str, meaning: MarketKey, where: _Where, market: dict)
             where.problem(
                 "bad_point",
                 f"{where.describe(market['key'])}: outcome {raw['name']!r} has point "
-                f"{_plain(point)!r}, not a number; skipped",
+                f"{json_safe(point)!r}, not a number; skipped",
                 market_key=market["key"],
                 outcome=raw["name"],
                 point=point,
@@ -836,7 +842,7 @@ def _line(raw: dict, role: str, meaning: MarketKey, where: _Where, market: dict)
             where.problem(
                 "bad_point",
                 f"{where.describe(market['key'])}: outcome {raw['name']!r} has point "
-                f"{_plain(point)!r}, beyond the 3 decimal places and ±{_MAX_LINE} a line may "
+                f"{json_safe(point)!r}, beyond the 3 decimal places and ±{_MAX_LINE} a line may "
                 "have; skipped",
                 market_key=market["key"],
                 outcome=raw["name"],
@@ -853,6 +859,8 @@ def _line(raw: dict, role: str, meaning: MarketKey, where: _Where, market: dict)
 def _exact(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise ValueError(value)
+    if isinstance(value, str) and "_" in value:  # Decimal reads "1_5" as 15
+        raise ValueError(value)
     try:
         number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
@@ -867,20 +875,3 @@ def _tidy(line: Decimal) -> Decimal:
     if line == 0:
         return Decimal(0)
     return line.quantize(Decimal(1)) if line == line.to_integral() else line.normalize()
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe copy for context and raw: Decimals as numbers, NaN/inf as text.
-
-    PostgreSQL's jsonb rejects NaN, and the JSON encoder rejects Decimal.
-    """
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        number = float(value)
-        return number if math.isfinite(number) else str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return json.dumps(value)  # "NaN", "Infinity": text, as JSON itself would spell it
-    return value

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
-from scraping.sources.base import Item, SourceError
+from scraping.sources.base import Item, SourceError, json_safe, storable_json
 from scraping.sources.theoddsapi import parse_events, scope_for
 
 logger = logging.getLogger(__name__)
@@ -300,21 +300,28 @@ def _default_transport(base_url: str) -> httpx.BaseTransport:
 def _json_body(response: httpx.Response, url: str) -> Any:
     try:
         # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
-        return json.loads(response.content, parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(_json_text(response.content), parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        # ValueError: JSONDecodeError, UnicodeDecodeError, an integer of over 4300 digits.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise SourceError(
             "bad_json",
-            f"The Odds API answered {url} with a body that is not JSON ({exc})",
-            {"url": url, "status": response.status_code, "body": response.text[:200]},
+            f"The Odds API answered {url} with a body that is not JSON ({reason})",
+            {"url": url, "status": response.status_code, "body": json_safe(response.text[:200])},
         ) from None
+
+
+def _json_text(content: bytes) -> str:
+    """The body as json.loads would decode it, with what PostgreSQL refuses replaced."""
+    return storable_json(content.decode(json.detect_encoding(content), "surrogatepass"))
 
 
 def _error_body(response: httpx.Response) -> dict:
     try:
-        body = json.loads(response.content)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = json.loads(_json_text(response.content))
+    except (ValueError, RecursionError):
         return {}
-    return body if isinstance(body, dict) else {}
+    return json_safe(body) if isinstance(body, dict) else {}
 
 
 def _quota(headers: httpx.Headers) -> dict[str, int]:
@@ -324,7 +331,8 @@ def _quota(headers: httpx.Headers) -> dict[str, int]:
             value = Decimal(headers[name].strip())
         except (KeyError, InvalidOperation):
             continue
-        if value.is_finite():
+        # A count, not 1E+999999999: int() of that would build a gigabyte-long integer.
+        if value.is_finite() and value.adjusted() < 18:
             quota[name] = int(value)
     return quota
 
