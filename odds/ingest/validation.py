@@ -7,6 +7,7 @@ a whole batch at a CHECK constraint or a numeric overflow.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -16,6 +17,21 @@ _SNAKE = re.compile(r"^[a-z0-9_]+$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _MAX_LINE = Decimal("99999.999")
 _STATUSES = frozenset({OPEN, SUSPENDED})
+# Partitions exist for any time, but a capture outside these years is a broken clock
+# or a broken file, not odds.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL refuses NUL in text and lone surrogates in UTF-8."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def validate_capture(capture: Capture) -> Problem | None:
@@ -45,6 +61,16 @@ def _reason(capture: Capture) -> str | None:
     ):
         if moment is not None and moment.utcoffset() is None:
             return f"{name} {moment} has no time zone"
+    if not _EARLIEST <= capture.captured_at < _LATEST:
+        return f"captured_at {capture.captured_at} is not between 1970 and 2100"
+    for name, text in (
+        ("home team", event.home_team),
+        ("away team", event.away_team),
+        ("event id", event.source_event_id),
+        ("bookmaker name", capture.bookmaker.name),
+    ):
+        if not _storable(text):
+            return f"the {name} {text!r} holds a NUL or an unpaired surrogate character"
     if not event.home_team.strip() or not event.away_team.strip():
         return "an event needs both teams"
     if not event.source_event_id:

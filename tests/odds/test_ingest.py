@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -279,6 +280,25 @@ def test_a_capture_the_tables_would_refuse_is_a_problem_and_the_rest_is_stored()
     assert [p.error_type for p in stats.problems] == ["invalid_capture"]
     assert "Match Winner" in stats.problems[0].message
     assert OddsSnapshot.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"event": event_ref(home="Ars\x00enal")}, "NUL"),
+        ({"event": event_ref(away="Chel\ud800sea")}, "surrogate"),
+        ({"captured_at": datetime(1969, 12, 31, tzinfo=UTC)}, "between 1970 and 2100"),
+        ({"captured_at": datetime(9999, 1, 1, tzinfo=UTC)}, "between 1970 and 2100"),
+    ],
+)
+def test_captures_postgres_or_the_partitions_cannot_hold_are_problems(change, words):
+    good = capture(0, h2h("2.10", "3.40", "3.60"))
+    bad = dataclasses.replace(good, **change)
+    stats = ingest_captures([bad, good])
+    assert [p.error_type for p in stats.problems] == ["invalid_capture"]
+    assert words in stats.problems[0].message
+    assert OddsSnapshot.objects.count() == 1
 
 
 @pytest.mark.django_db
