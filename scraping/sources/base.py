@@ -120,3 +120,30 @@ def json_safe(value: Any, depth: int = 0) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return json.dumps(value)  # "NaN", "Infinity": text, as JSON itself spells it
     return value
+
+
+def parse_json_text(text: str, *, path: object, what: str, parse_float=None) -> Any:
+    """The JSON document in a file's text, or a ``bad_json`` SourceError saying where and
+    why it is not one (truncated, nested too deeply, an integer too long to read).
+    ``what`` names the expected document in messages ("an odds response")."""
+    try:
+        return json.loads(storable_json(text), parse_float=parse_float)
+    except RecursionError:
+        raise SourceError(
+            "bad_json", f"{path} is nested too deeply to be {what}", {"file": str(path)}
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            "bad_json",
+            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} (line {exc.lineno}, "
+            f"column {exc.colno}, character {exc.pos} of {len(text)}); re-export or re-copy it",
+            {
+                "file": str(path),
+                "line": exc.lineno,
+                "column": exc.colno,
+                "position": exc.pos,
+                "near": json_safe(text[max(0, exc.pos - 40) : exc.pos + 40]),
+            },
+        ) from None
+    except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
+        raise SourceError("bad_json", f"{path} is not {what}: {exc}", {"file": str(path)}) from None

@@ -54,7 +54,6 @@ How the files map into the store (a user needs these rules to read the data):
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -77,7 +76,7 @@ from odds.captures import (
     Problem,
 )
 from odds.prices import BadPrice, from_decimal
-from scraping.sources.base import Item, SourceError, json_safe, parse_utc, storable_json
+from scraping.sources.base import Item, SourceError, json_safe, parse_json_text, parse_utc
 
 SOURCE = "oddsharvester"
 MARKET_SUFFIX = "_market"
@@ -256,31 +255,7 @@ def _load_json(path: Path) -> Any:
         ) from None
     except OSError as exc:
         raise _unreadable(path, exc) from None
-    try:
-        return json.loads(storable_json(text))
-    except RecursionError:
-        raise SourceError(
-            "bad_json",
-            f"{path} is nested too deeply to be an OddsHarvester file",
-            {"file": str(path)},
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            "bad_json",
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} (line {exc.lineno}, "
-            f"column {exc.colno}, character {exc.pos}); re-run or re-copy the export",
-            {
-                "file": str(path),
-                "line": exc.lineno,
-                "column": exc.colno,
-                "position": exc.pos,
-                "near": json_safe(text[max(0, exc.pos - 40) : exc.pos + 40]),
-            },
-        ) from None
-    except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
-        raise SourceError(
-            "bad_json", f"{path} is not an OddsHarvester file: {exc}", {"file": str(path)}
-        ) from None
+    return parse_json_text(text, path=path, what="an OddsHarvester file")
 
 
 def _missing(path: Path) -> SourceError:

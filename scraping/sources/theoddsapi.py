@@ -26,7 +26,7 @@ from typing import Any
 
 from odds.captures import FULL_TIME, BookmakerRef, Capture, EventRef, Market, Outcome, Problem
 from odds.prices import BadPrice, looks_american, to_decimal_odds
-from scraping.sources.base import Item, SourceError, json_safe, parse_utc, storable_json
+from scraping.sources.base import Item, SourceError, json_safe, parse_json_text, parse_utc
 
 SOURCE = "theoddsapi"
 ODDS_FORMATS = ("auto", "decimal", "american")
@@ -254,32 +254,8 @@ def _load_json(path: Path) -> Any:
         ) from None
     if not text.strip():
         raise SourceError("bad_json", f"{path} is empty, not a JSON response", {"file": str(path)})
-    try:
-        # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
-        return json.loads(storable_json(text), parse_float=Decimal)
-    except RecursionError:
-        raise SourceError(
-            "bad_json", f"{path} is nested too deeply to be an odds response", {"file": str(path)}
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            "bad_json",
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} at line {exc.lineno} "
-            f"column {exc.colno} (character {exc.pos} of {len(text)})",
-            {
-                "file": str(path),
-                "line": exc.lineno,
-                "column": exc.colno,
-                "position": exc.pos,
-                "near": json_safe(text[max(0, exc.pos - 40) : exc.pos + 40]),
-            },
-        ) from None
-    except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
-        raise SourceError(
-            "bad_json",
-            f"{path} is not an odds response: {exc}",
-            {"file": str(path)},
-        ) from None
+    # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
+    return parse_json_text(text, path=path, what="an odds response", parse_float=Decimal)
 
 
 def _api_error(path: Path, body: dict) -> SourceError:

@@ -474,7 +474,7 @@ def test_missing_capture_time_asks_for_it():
 @pytest.mark.parametrize(
     ("name", "error_type", "words"),
     [
-        ("truncated.json", "bad_json", "line 1 column 337"),
+        ("truncated.json", "bad_json", "line 1, column 337"),
         ("unknown-shape.json", "unknown_format", "historical envelope"),
         ("error-invalid-key.json", "api_error", "INVALID_KEY"),
         ("absent.json", "missing_file", "absent.json"),
