@@ -42,7 +42,7 @@ _ATTEMPTS = 5
 # Captures per transaction: large enough that per-batch statements are amortised
 # (a pair seen several times in a batch is locked and saved once), small enough that
 # memory and lock hold times stay modest.
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 10_000
 
 
 @dataclass
