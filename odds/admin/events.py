@@ -10,11 +10,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
+from odds.admin.readonly import ReadOnlyMixin
 from odds.models import Event, EventBookmaker
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: events are created and updated by the write path from captures (a
     hand edit of a start time would be undone by the next capture anyway)."""
 
@@ -55,15 +56,6 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="bookmakers", ordering="bookmaker_count")
     def bookmaker_count(self, obj) -> int:
         return obj.bookmaker_count
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

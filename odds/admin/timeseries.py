@@ -23,6 +23,7 @@ from django.utils.html import format_html, format_html_join
 
 from odds.admin.display import admin_link, outcomes_summary, pretty_json, price_text
 from odds.admin.filters import CapturedWindowFilter, MarketKeyFilter
+from odds.admin.readonly import ReadOnlyMixin
 from odds.admin_paginator import EstimatedCountPaginator
 from odds.models import MarketOddsRecord, SnapshotRecord
 
@@ -39,7 +40,7 @@ class RecordChangeList(ChangeList):
         return record_url(result)
 
 
-class TimeSeriesAdmin(admin.ModelAdmin):
+class TimeSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The odds tables are written by the write path only; the admin reads them."""
 
     paginator = EstimatedCountPaginator
@@ -69,15 +70,6 @@ class TimeSeriesAdmin(admin.ModelAdmin):
         if captured_at is not None:
             queryset = queryset.filter(captured_at=captured_at)
         return queryset.first()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="event")
     def event_link(self, obj):

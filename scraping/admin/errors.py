@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from odds.admin.display import admin_link, first_line, pretty_json
+from odds.admin.readonly import ReadOnlyMixin
 from scraping.admin.runs import run_link
 from scraping.models import ScrapeError
 
 
 @admin.register(ScrapeError)
-class ScrapeErrorAdmin(admin.ModelAdmin):
+class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "error_type",
@@ -67,12 +68,3 @@ class ScrapeErrorAdmin(admin.ModelAdmin):
     @admin.display(description="event")
     def event_link(self, obj):
         return admin_link(obj.event)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

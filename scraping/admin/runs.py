@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from odds.admin.display import admin_link, admin_url, first_line, pretty_json
+from odds.admin.readonly import ReadOnlyMixin
 from scraping.admin.display import duration_text, status_badge
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus, ScrapeTrigger
 from scraping.services import run_job
@@ -37,7 +38,7 @@ class NewestErrorsFormSet(BaseInlineFormSet):
         return self._newest
 
 
-class ErrorInline(admin.TabularInline):
+class ErrorInline(ReadOnlyMixin, admin.TabularInline):
     model = ScrapeError
     formset = NewestErrorsFormSet
     fields = ["occurred_at", "error_type", "bookmaker", "event", "message_line"]
@@ -54,18 +55,9 @@ class ErrorInline(admin.TabularInline):
     def message_line(self, obj):
         return first_line(obj.message)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ScrapeRun)
-class ScrapeRunAdmin(admin.ModelAdmin):
+class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "status_badge",
@@ -138,14 +130,6 @@ class ScrapeRunAdmin(admin.ModelAdmin):
         return pretty_json(obj.stats)
 
     # --- A log: nobody adds, edits or deletes runs here -------------------------------
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_rerun_permission(self, request) -> bool:
         return request.user.has_perm("scraping.add_scraperun")
