@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from itertools import count
+
+from django.db import transaction
 
 from odds.models import Bookmaker, Event, MarketOdds, OddsSnapshot, Sport, Tournament
 
@@ -49,3 +52,11 @@ def make_market(snapshot: OddsSnapshot, *, home: str = "2.10", away: str = "1.80
             {"name": "away", "price": str(Decimal(away)), "status": "open"},
         ],
     )
+
+
+@contextmanager
+def rolled_back():
+    """A transaction that is always rolled back: module-scoped data for read-only tests."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)

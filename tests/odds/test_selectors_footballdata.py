@@ -8,7 +8,6 @@ the CSV here, with the csv module.
 from __future__ import annotations
 
 import csv
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -16,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from odds.models import Event
 from odds.selectors import latest_odds, opening_closing
+from tests.factories import rolled_back
 
 H2H = {
     "B365": "bet365",
@@ -30,13 +29,6 @@ H2H = {
     "VC": "betvictor",
 }
 TOTALS = {"B365": "bet365", "P": "pinnacle"}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")

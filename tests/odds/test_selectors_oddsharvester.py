@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -13,10 +12,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from odds.models import Event
 from odds.selectors import best_prices, latest_odds, margins, market_history
+from tests.factories import rolled_back
 
 # raw market list -> (market key, line, {raw label: outcome role})
 MARKETS = {
@@ -74,13 +73,6 @@ def role_order(name: str) -> tuple[int, str]:
 def in_force(seen, at: datetime) -> dict[tuple, dict]:
     """{(bookmaker, ident): prices}: each bookmaker's newest entry of each market by ``at``."""
     return {(book, ident): prices for t, book, ident, prices in seen if t <= at}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")

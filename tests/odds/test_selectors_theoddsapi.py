@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -14,7 +13,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from odds.models import Event
 from odds.selectors import (
@@ -25,6 +23,7 @@ from odds.selectors import (
     market_history,
     movers,
 )
+from tests.factories import rolled_back
 
 SIX = Decimal("0.000001")
 GONE: dict = {}
@@ -122,13 +121,6 @@ def by_market(in_force: dict) -> dict[tuple, dict[str, dict]]:
 
 def prices(quote) -> dict:
     return {o.name: o.price for o in quote.outcomes}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
