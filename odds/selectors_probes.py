@@ -132,7 +132,7 @@ def outcomes_of(raw: str | list) -> tuple[OutcomePrice, ...]:
 
 
 _PROBE_SQL = """
-SELECT k.i, m.captured_at, m.outcomes
+SELECT k.i, m.captured_at, m.outcomes, m.carried_from, m.carried_confirmed_at
   FROM unnest(%(event)s::bigint[], %(book)s::bigint[], %(key)s::text[], %(period)s::text[],
               %(line)s::numeric[], %(lower)s::timestamptz[], %(upper)s::timestamptz[])
        WITH ORDINALITY AS k(event_id, bookmaker_id, market_key, period, line, lower, upper, i)
@@ -147,7 +147,8 @@ def _branch(line: str, newest: bool, skip_gone: bool) -> str:
     # under ``line IS NULL``, which PostgreSQL does not treat as an equality.
     order = "m.line, m.captured_at DESC" if newest else "m.line DESC, m.captured_at"
     return f"""(
-    SELECT m.captured_at, m.outcomes FROM odds_marketodds m
+    SELECT m.captured_at, m.outcomes, m.carried_from, m.carried_confirmed_at
+      FROM odds_marketodds m
      WHERE m.event_id = k.event_id AND m.bookmaker_id = k.bookmaker_id
        AND m.market_key = k.market_key AND m.period = k.period AND {line}
        AND m.captured_at >= k.lower AND m.captured_at <= k.upper

@@ -7,6 +7,7 @@ deployment fails at start-up with a message that says what to fix.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +42,19 @@ def env_int(name: str, default: int | None, *, minimum: int = 0) -> int | None:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def env_decimal(name: str, default: str, *, minimum: str, below: str) -> Decimal:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return Decimal(default)
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number (e.g. {default}).") from None
+    if not (Decimal(minimum) <= value < Decimal(below)):
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum} and below {below}.")
     return value
 
 

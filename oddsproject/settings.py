@@ -14,6 +14,7 @@ from oddsproject.env import (
     database_from_url,
     env_bool,
     env_choice,
+    env_decimal,
     env_int,
     env_list,
     env_str,
@@ -108,6 +109,13 @@ ODDS_PARTITIONS_AHEAD = env_int("ODDS_PARTITIONS_AHEAD", 4, minimum=1)
 # older than N days.
 ODDS_RETENTION_DAYS = env_int("ODDS_RETENTION_DAYS", 0) or None
 PSQLEXTRA_PARTITIONING_MANAGER = "odds.partitioning.manager"
+
+# --- What an answer means (read API) ----------------------------------------------------
+# A quote not confirmed by a capture within this many seconds of the time asked about is
+# stale: best prices, margins and arbitrage ignore it unless told otherwise.
+ODDS_QUOTE_MAX_AGE_SECONDS = env_int("ODDS_QUOTE_MAX_AGE_SECONDS", 3600, minimum=1)
+# Commission on net winnings of exchanges that have none of their own (Bookmaker.commission).
+ODDS_EXCHANGE_COMMISSION = env_decimal("ODDS_EXCHANGE_COMMISSION", "0.05", minimum="0", below="1")
 
 # --- Ingestion and scraping -----------------------------------------------------------
 # Keep each capture's source fragment in OddsSnapshot.raw_response (costs space).

@@ -7,10 +7,12 @@ from odds.models.entities import (
     Tournament,
 )
 from odds.models.records import MarketOddsRecord, SnapshotRecord
+from odds.models.scopes import CaptureScope
 from odds.models.timeseries import MarketOdds, OddsSnapshot
 
 __all__ = [
     "Bookmaker",
+    "CaptureScope",
     "Event",
     "EventAlias",
     "EventBookmaker",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -37,12 +41,33 @@ class Bookmaker(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=128)
     is_exchange = models.BooleanField(default=False)
+    commission = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.9999"))],
+        help_text="Share of net winnings an exchange keeps (0.05 = 5 %). Empty: "
+        "ODDS_EXCHANGE_COMMISSION for exchanges, 0 for bookmakers.",
+    )
 
     class Meta:
         ordering = ["key"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def effective_commission(self) -> Decimal:
+        """The commission the read API applies to this bookmaker's back prices."""
+        return effective_commission(commission=self.commission, is_exchange=self.is_exchange)
+
+
+def effective_commission(*, commission: Decimal | None, is_exchange: bool) -> Decimal:
+    """A bookmaker's own commission, else the exchanges' default (one place for both)."""
+    if commission is not None:
+        return Decimal(commission)
+    return Decimal(settings.ODDS_EXCHANGE_COMMISSION) if is_exchange else Decimal(0)
 
 
 class Event(models.Model):

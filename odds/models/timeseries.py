@@ -18,6 +18,7 @@ from psqlextra.types import PostgresPartitioningMethod
 from odds.models.entities import Bookmaker, Event
 from odds.models.fields import PartitionedBigAutoField
 from odds.models.managers import PartitionedManager, ensure_partition_for
+from odds.models.scopes import CaptureScope
 
 
 def _jsonb_typeof(field: str) -> Func:
@@ -43,6 +44,17 @@ class OddsSnapshot(PostgresPartitionedModel):
         related_name="+",
     )
     raw_response = models.JSONField(blank=True, null=True)
+    scope = models.ForeignKey(
+        CaptureScope,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        blank=True,
+        null=True,
+        related_name="+",
+        help_text="The market identities this capture reported in full: the quotes it "
+        "confirmed. Empty: unknown (rows from before scopes were kept), confirms all.",
+    )
 
     objects = PartitionedManager()
 
@@ -99,6 +111,14 @@ class MarketOdds(PostgresPartitionedModel):
     outcomes = models.JSONField(
         default=list,
         help_text='[{"name": "home", "price": "2.150", "status": "open"}, ...]',
+    )
+    # Retention copies the rows still in force into the oldest partition it keeps
+    # (odds.retention); these keep what the copied row said about its own times.
+    carried_from = models.DateTimeField(
+        blank=True, null=True, help_text="A carried row: when its prices really changed."
+    )
+    carried_confirmed_at = models.DateTimeField(
+        blank=True, null=True, help_text="A carried row: when they were last confirmed then."
     )
 
     objects = PartitionedManager()
