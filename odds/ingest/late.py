@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from odds.captures import Market, Scope
+from odds.ingest.copy import SNAPSHOT_COLUMNS
 from odds.ingest.changes import (
     GONE_TEXT,
     Ident,
@@ -86,8 +87,8 @@ def _keep_next_capture_exact(cursor, snapshot, ident, value, previous, following
 
 def _insert_snapshot(cursor, snapshot: tuple) -> None:
     cursor.execute(
-        "INSERT INTO odds_oddssnapshot (id, event_id, bookmaker_id, captured_at, "
-        "source_updated_at, scrape_run_id, raw_response) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO odds_oddssnapshot ({SNAPSHOT_COLUMNS}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         list(snapshot),
     )
 

@@ -31,7 +31,9 @@ from django.db import OperationalError, connections, transaction
 from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
+from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
 from odds.ingest.entities import EntityResolver, Resolved
+from odds.ingest.scopes import ScopeRegistry
 from odds.ingest.state import PairStateCache, dump_state, load_state
 from odds.ingest.validation import validate_capture
 from odds.partitioning import ensure_partitions_for
@@ -91,6 +93,8 @@ class CaptureWriter:
         self.using = using
         self.resolver = EntityResolver(using=using)
         self.states = PairStateCache()
+        self.scopes = ScopeRegistry(using=using)
+        self._scope_ids: dict[int, int] = {}
         self._snapshot_sequence: str | None = None
 
     def write(self, captures: list[Capture]) -> IngestStats:
@@ -106,7 +110,10 @@ class CaptureWriter:
         valid.sort(key=lambda c: c.captured_at)
         if valid:
             resolved = self.resolver.resolve(valid)
+            scope_ids = self.scopes.ids_for(valid)
             ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
+            # Scope ids by capture for the batch (captures are frozen and alive meanwhile).
+            self._scope_ids = {id(c): s for c, s in zip(valid, scope_ids, strict=True)}
             stats.add(self._write_with_retries(list(zip(valid, resolved, strict=True))))
         stats.seconds = time.perf_counter() - started
         return stats
@@ -264,6 +271,7 @@ class CaptureWriter:
             capture.source_updated_at,
             self.scrape_run_id,
             raw,
+            self._scope_ids[id(capture)],
         )
 
     @staticmethod
@@ -331,23 +339,6 @@ class CaptureWriter:
         for event_id, (commence_time, observed_at) in event_times.items():
             by_id[event_id].commence_time = commence_time
             by_id[event_id].observed_at = observed_at
-
-
-SNAPSHOT_COLUMNS = (
-    "id, event_id, bookmaker_id, captured_at, source_updated_at, scrape_run_id, raw_response"
-)
-MARKET_COLUMNS = (
-    "snapshot_id, captured_at, event_id, bookmaker_id, market_key, period, line, outcomes"
-)
-
-
-def copy_rows(cursor, table: str, columns: str, rows: list[tuple]) -> None:
-    """COPY rows into a table (the benchmarks' raw-COPY floor uses this very function)."""
-    if not rows:
-        return
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
