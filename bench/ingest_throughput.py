@@ -38,8 +38,8 @@ from django.db import connection, transaction
 
 from odds.ingest import ingest_captures
 from odds.ingest.changes import outcomes_text
-from odds.ingest.entities import EntityResolver
 from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
+from odds.ingest.entities import EntityResolver
 from odds.models import MarketOdds, OddsSnapshot
 from odds.partitioning import ensure_partitions_for
 
@@ -74,7 +74,16 @@ def prebuilt_rows(captures: list) -> tuple[list[tuple], list[tuple]]:
     for capture, r, snapshot_id in zip(captures, resolved, ids, strict=True):
         at = capture.captured_at
         snapshots.append(
-            (snapshot_id, r.event_id, r.bookmaker_id, at, capture.source_updated_at, None, None, None)
+            (
+                snapshot_id,
+                r.event_id,
+                r.bookmaker_id,
+                at,
+                capture.source_updated_at,
+                None,
+                None,
+                None,
+            )
         )
         for m in capture.markets:
             outcomes = outcomes_text(m.outcomes)

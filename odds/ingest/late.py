@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from odds.captures import Market, Scope
-from odds.ingest.copy import SNAPSHOT_COLUMNS
 from odds.ingest.changes import (
     GONE_TEXT,
     Ident,
@@ -25,6 +24,7 @@ from odds.ingest.changes import (
     text_from_json,
     value_hash,
 )
+from odds.ingest.copy import SNAPSHOT_COLUMNS
 
 
 def write_late_capture(
