@@ -21,7 +21,14 @@ class OutcomePrice:
 @dataclass(frozen=True, slots=True)
 class Quote:
     """One stored MarketOdds row: a bookmaker's prices for one market from ``captured_at``
-    on. ``outcomes`` is empty when the row records that the market was gone."""
+    on. ``outcomes`` is empty when the row records that the market was gone.
+
+    Three times tell what the prices mean: they *changed* at ``captured_at``, are in
+    force until the next row, and were last *confirmed* (seen unchanged by a capture
+    that reported the market) at ``confirmed_at``. ``in_play``: seen on offer at or
+    after the event's start. ``commission``: what the exchange keeps of net winnings
+    on these back prices (0 for bookmakers and lay prices).
+    """
 
     bookmaker: str  # Bookmaker.key
     bookmaker_name: str
@@ -30,9 +37,24 @@ class Quote:
     line: Decimal | None
     captured_at: datetime
     outcomes: tuple[OutcomePrice, ...]
+    confirmed_at: datetime | None = None
+    in_play: bool = False
+    commission: Decimal = Decimal(0)
 
     def price(self, name: str) -> Decimal | None:
         return next((o.price for o in self.outcomes if o.name == name), None)
+
+    def net_price(self, name: str) -> Decimal | None:
+        """The price a winning back bet really pays, after commission."""
+        price = self.price(name)
+        return None if price is None else net_price(price, self.commission)
+
+
+def net_price(price: Decimal, commission: Decimal) -> Decimal:
+    """1 + (price - 1) * (1 - commission): exact, and the price itself without one."""
+    if not commission:
+        return price
+    return (1 + (price - 1) * (1 - commission)).normalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +63,19 @@ class OpeningClosing:
     bookmaker_name: str
     opening: Quote  # the first stored prices
     closing: Quote | None  # the last stored before commence_time (None if none before)
+    # The closing prices were last confirmed longer than the freshness window before the
+    # start: the bookmaker stopped showing them, so they may not be its real closing line.
+    closing_stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class BestPrice:
     outcome: str
-    price: Decimal
+    price: Decimal  # what a winning back bet pays: after commission for exchanges
     bookmakers: tuple[str, ...]  # keys of every bookmaker offering that price
     captured_at: datetime  # when the newest of those quotes was captured
+    confirmed_at: datetime | None = None  # when the newest of them was last confirmed
+    after_commission: tuple[str, ...] = ()  # those of ``bookmakers`` quoting more, less commission
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +89,10 @@ class Margin:
 class ArbitrageLeg:
     outcome: str
     bookmaker: str
-    price: Decimal
+    price: Decimal  # what the leg pays: after commission for an exchange
     stake_share: Decimal  # share of the total stake (the shares sum to 1)
+    quoted_price: Decimal | None = None  # the price as quoted, before commission
+    commission: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

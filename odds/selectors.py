@@ -6,6 +6,11 @@ an :class:`~odds.models.Event` or its id; ``at`` is an aware datetime and defaul
 now (the current state); ``line`` is the handicap/total (``None`` for markets without
 one). Prices are exact ``Decimal`` decimal odds; ratios have 6 decimal places (see
 :mod:`odds.selectors_pricing`). The return types live in :mod:`odds.quotes`.
+
+What an answer means (README, "What an answer means"): every quote says when it was
+last confirmed and whether it was seen in play; the pricing answers (best prices,
+margins, arbitrage, movers) are pre-match and fresh by default, and pay exchange back
+prices after commission. Bad arguments raise ``ValueError`` (:mod:`odds.selectors_args`).
 """
 
 from __future__ import annotations
@@ -18,31 +23,39 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from odds.ingest.changes import Ident
+from odds import selectors_args as args
 from odds.models import Event
-from odds.quotes import (
-    Arbitrage,
-    ArbitrageLeg,
-    BestPrice,
-    Margin,
-    Move,
-    OpeningClosing,
-    OutcomePrice,
-    Quote,
+from odds.quotes import Arbitrage, BestPrice, Margin, Move, OpeningClosing, Quote
+from odds.selectors_context import (
+    SETTING,
+    TICK,
+    MaxAge,
+    confirmed_quotes,
+    fresh_ends,
+    fresh_quotes,
+    idents_of,
+    is_stale,
+    max_age_of,
+    next_rows,
+    pricing_quotes,
+    spans,
 )
-from odds.selectors_pricing import inverse_sum, is_whole, role_rank, rounded, shares
+from odds.selectors_moves import moves_between, starts_of
+from odds.selectors_pricing import (
+    arbitrage_of,
+    best_of,
+    is_whole,
+    margin_of,
+    most_quoted_line,
+    role_rank,
+)
 from odds.selectors_probes import (
-    Found,
-    Pair,
     Probe,
-    as_line,
     changed_markets,
-    event_id_of,
-    event_names_and_sports,
+    found,
     in_force,
     load_pairs,
     newest_in_window,
-    outcomes_of,
     probe,
     series,
 )
@@ -58,19 +71,25 @@ def latest_odds(
     *,
     at: datetime | None = None,
     bookmakers: Iterable[str] | None = None,
+    max_age: timedelta | None = None,
 ) -> list[Quote]:
     """Every market's prices in force at ``at`` (default now): one Quote per (bookmaker,
-    market_key, period, line), markets gone by then left out. Ordered by market_key,
-    period, line (none first), bookmaker.
+    market_key, period, line), markets gone by then left out, each with when it was last
+    confirmed and whether it was seen in play. ``max_age``: leave out quotes not
+    confirmed within that long before ``at``. Ordered by market_key, period, line (none
+    first), bookmaker.
 
         >>> for q in latest_odds(event, bookmakers=["pinnacle", "bet365"]):
-        ...     print(q.bookmaker, q.market_key, q.line, q.price("home"))
-        bet365 h2h None 2.1
-        pinnacle h2h None 2.15
+        ...     print(q.bookmaker, q.market_key, q.price("home"), q.confirmed_at, q.in_play)
+        bet365 h2h 2.1 2026-01-10 12:30:00+00:00 False
+        pinnacle h2h 2.15 2026-01-10 12:30:00+00:00 False
     """
-    pairs = load_pairs(event_ids=[event_id_of(event)], bookmakers=bookmakers)
+    info, at = args.event_info(event), args.aware("at", at)
+    books, max_age = args.bookmaker_keys("bookmakers", bookmakers), args.age("max_age", max_age)
+    pairs = load_pairs(event_ids=[info.id], bookmakers=books)
     probes = [in_force(pair, ident, at) for pair in pairs for ident in pair.newest]
-    quotes = [f.quote() for f in probe([p for p in probes if p]) if f.outcomes]
+    rows = [f for f in probe([p for p in probes if p]) if f.outcomes]
+    quotes = confirmed_quotes(rows, at or timezone.now(), info.commence_time, max_age)
     return sorted(quotes, key=_quote_order)
 
 
@@ -85,28 +104,32 @@ def market_history(
     until: datetime | None = None,
 ) -> list[Quote]:
     """The stored price path of one market, ordered by captured_at then bookmaker: every
-    stored row (each a change), gone rows included with empty outcomes.
+    stored row (each a change), gone rows included with empty outcomes; each row's
+    ``confirmed_at`` is its last confirmation while it was in force.
 
         >>> path = market_history(event, "totals", line="2.5", bookmaker="pinnacle")
         >>> [(q.captured_at, q.price("over")) for q in path]
         [(datetime(2026, 1, 10, 1, 8, 42, tzinfo=UTC), Decimal('1.91')), ...]
     """
-    event_id, ident = event_id_of(event), (market_key, period, as_line(line))
-    books = None if bookmaker is None else [bookmaker]
-    pairs = {
-        p.bookmaker_id: p
-        for p in load_pairs(event_ids=[event_id], bookmakers=books)
-        if ident in p.newest and p.first_captured_at
-    }
+    info = args.event_info(event)
+    since, until = args.aware("since", since), args.aware("until", until)
+    if bookmaker is not None and not isinstance(bookmaker, str):
+        raise ValueError(f"bookmaker must be one Bookmaker key (a str), not {bookmaker!r}")
+    books = args.bookmaker_keys("bookmaker", None if bookmaker is None else [bookmaker])
+    all_pairs = load_pairs(event_ids=[info.id], bookmakers=books)
+    ident = args.market(market_key, period, line, known=idents_of(all_pairs))
+    pairs = {p.bookmaker_id: p for p in all_pairs if ident in p.newest and p.first_captured_at}
     if not pairs:
         return []
     first = min(p.first_captured_at for p in pairs.values())
     newest = max(p.newest[ident][0] for p in pairs.values())
     lower = max(since, first) if since else first
     upper = min(until, newest) if until else newest
-    rows = series(event_id, ident, books and pairs, lower, upper) if lower <= upper else []
-    quotes = [Found(Probe(pairs[b], ident, at, at), at, outcomes_of(raw)) for b, at, raw in rows]
-    return sorted((f.quote() for f in quotes), key=lambda q: (q.captured_at, q.bookmaker))
+    rows = series(info.id, ident, books and pairs, lower, upper) if lower <= upper else []
+    founds = [found(Probe(pairs[b], ident, at, at), at, raw, None, None) for b, at, raw in rows]
+    end = until or timezone.now()
+    quotes = confirmed_quotes(founds, end, info.commence_time, None, uppers=spans(founds, end))
+    return sorted(quotes, key=lambda q: (q.captured_at, q.bookmaker))
 
 
 def opening_closing(
@@ -115,27 +138,41 @@ def opening_closing(
     *,
     period: str = "full_time",
     line: Line = None,
+    max_age: MaxAge = SETTING,
 ) -> list[OpeningClosing]:
     """Per bookmaker, by key: the opening prices (its first stored row that is not a gone
     row) and the closing ones (the row in force at kick-off: the newest captured at or
     before the event's commence_time, a Quote with empty outcomes if the market had been
-    withdrawn; None when nothing was captured by then).
+    withdrawn; None when nothing was captured by then). ``closing_stale`` flags a closing
+    price last confirmed more than ``max_age`` (default ODDS_QUOTE_MAX_AGE_SECONDS)
+    before the start.
 
         >>> for oc in opening_closing(event, "h2h"):
         ...     print(oc.bookmaker, oc.opening.price("home"), oc.closing.price("home"))
         pinnacle 2.2 2.05
     """
-    event = event if isinstance(event, Event) else Event.objects.get(pk=event)
-    ident = (market_key, period, as_line(line))
-    pairs = [p for p in load_pairs(event_ids=[event.pk]) if ident in p.newest]
+    info, max_age = args.event_info(event), max_age_of(max_age)
+    all_pairs = load_pairs(event_ids=[info.id])
+    ident = args.market(market_key, period, line, known=idents_of(all_pairs))
+    pairs = [p for p in all_pairs if ident in p.newest]
     spans = [(p, p.first_captured_at, p.newest[ident][0]) for p in pairs if p.first_captured_at]
-    kickoff = event.commence_time
+    kickoff = info.commence_time
     opening = probe([Probe(p, ident, lo, hi) for p, lo, hi in spans], newest=False, skip_gone=True)
     closing = probe([Probe(p, ident, lo, min(hi, kickoff)) for p, lo, hi in spans if lo <= kickoff])
-    closes = {f.probe.pair.bookmaker: f.quote() for f in closing}
+    ends = {f.probe.pair: f.row_at - TICK for f in next_rows(opening)}
+    now = timezone.now()
+    uppers = [ends.get(f.probe.pair, now) for f in opening]
+    opened = confirmed_quotes(opening, now, kickoff, None, uppers=uppers)
+    closes = {q.bookmaker: q for q in confirmed_quotes(closing, kickoff, kickoff, None)}
     return [
-        OpeningClosing(q.bookmaker, q.bookmaker_name, q, closes.get(q.bookmaker))
-        for q in (f.quote() for f in opening)
+        OpeningClosing(
+            q.bookmaker,
+            q.bookmaker_name,
+            q,
+            closes.get(q.bookmaker),
+            is_stale(closes.get(q.bookmaker), kickoff, max_age),
+        )
+        for q in opened
     ]
 
 
@@ -146,20 +183,26 @@ def best_prices(
     period: str = "full_time",
     line: Line = None,
     at: datetime | None = None,
+    in_play: bool = False,
+    max_age: MaxAge = SETTING,
 ) -> list[BestPrice]:
-    """Per outcome the highest open price across bookmakers at ``at`` (default now) and
-    every bookmaker offering it (by key); suspended outcomes do not count. Ordered by
-    outcome role: home, draw, away, over, under, yes, no, then by name.
+    """Per outcome the highest open price across bookmakers at ``at`` (default now),
+    exchange back prices after commission, with every bookmaker offering it (by key).
+    Pre-match and fresh by default: nothing once the event has started (``in_play=True``
+    to include in-play quotes) and no quote unconfirmed for longer than ``max_age``
+    (default ODDS_QUOTE_MAX_AGE_SECONDS; None: no limit). Suspended outcomes do not
+    count. Ordered by outcome role: home, draw, away, over, under, yes, no, then name.
 
         >>> [(b.outcome, b.price, b.bookmakers) for b in best_prices(event, "h2h")]
         [('home', Decimal('2.2'), ('bet365', 'pinnacle')), ('draw', ...), ('away', ...)]
     """
-    offers: dict[str, list[tuple[Decimal, str, datetime]]] = defaultdict(list)
-    for f in _market_at(event_id_of(event), (market_key, period, as_line(line)), at):
-        for o in f.outcomes:
+    quotes = pricing_quotes(event, market_key, period, line, at, in_play, max_age)[1]
+    offers = defaultdict(list)
+    for q in quotes:
+        for o in q.outcomes:
             if o.status == "open":
-                offers[o.name].append((o.price, f.probe.pair.bookmaker, f.captured_at))
-    return [_best(name, offers[name]) for name in sorted(offers, key=role_rank)]
+                offers[o.name].append(q)
+    return [best_of(name, offers[name]) for name in sorted(offers, key=role_rank)]
 
 
 def margins(
@@ -169,22 +212,24 @@ def margins(
     period: str = "full_time",
     line: Line = None,
     at: datetime | None = None,
+    in_play: bool = False,
+    max_age: MaxAge = SETTING,
 ) -> list[Margin]:
     """Per bookmaker (by key) whose market at ``at`` (default now) is complete with every
-    outcome open: the overround sum(1/price) - 1 and the no-vig probabilities
-    (1/price) / sum(1/price), to 6 decimal places, the probabilities summing to exactly 1.
+    outcome open: the overround sum(1/price) - 1 of its quoted prices and the no-vig
+    probabilities (1/price) / sum(1/price), to 6 places, summing to exactly 1. Pre-match
+    and fresh by default, as :func:`best_prices`.
 
         >>> (m,) = margins(event, "totals", line="2.5")  # over 1.92, under 1.92
         >>> m.bookmaker, m.overround, m.probabilities
         ('pinnacle', Decimal('0.041667'), {'over': Decimal('0.500000'), 'under': ...})
     """
-    event_id = event_id_of(event)
-    sport = event_names_and_sports([event_id])[event_id][1]
+    info, quotes = pricing_quotes(event, market_key, period, line, at, in_play, max_age)
     result = []
-    for f in _market_at(event_id, (market_key, period, as_line(line)), at):
-        outcomes = sorted(f.outcomes, key=lambda o: role_rank(o.name))
-        if is_whole(market_key, outcomes, sport=sport) and _all_open(outcomes):
-            result.append(_margin(f.probe.pair.bookmaker, outcomes))
+    for q in quotes:
+        outcomes = sorted(q.outcomes, key=lambda o: role_rank(o.name))
+        if is_whole(market_key, outcomes, sport=info.sport) and _all_open(outcomes):
+            result.append(margin_of(q.bookmaker, outcomes))
     return result
 
 
@@ -193,70 +238,114 @@ def arbitrage(
     at: datetime | None = None,
     since: datetime | None = None,
     min_edge: Decimal | float | int = 0,
+    in_play: bool = False,
+    max_age: MaxAge = SETTING,
 ) -> list[Arbitrage]:
-    """Markets whose best prices across bookmakers at ``at`` (default now) imply a total
-    probability below 1: edge = 1 - sum(1/best price) > ``min_edge``, the stake split in
-    proportion to 1/price (shares summing to exactly 1). Ordered by edge, largest first.
+    """Markets whose best prices across bookmakers at ``at`` (default now), exchange
+    back prices after commission, imply a total probability below 1: edge = 1 -
+    sum(1/best price) > ``min_edge``, the stake split in proportion to 1/price (shares
+    summing to exactly 1). Ordered by edge, largest first.
 
     Only markets with a stored change in ``[since, at]`` are looked at; ``since``
-    defaults to ``at`` minus :data:`ARBITRAGE_WINDOW` (6 hours). Only complete markets
-    count, and only quotes with the same outcome set are combined (a two-way h2h never
-    with a three-way one); lay markets (``*_lay``) are not backable and are left out.
+    defaults to ``at`` minus :data:`ARBITRAGE_WINDOW` (6 hours). Pre-match and fresh by
+    default: only events starting after ``at`` and quotes confirmed within ``max_age``.
+    Only complete markets count, only quotes with the same outcome set are combined,
+    and lay markets (``*_lay``) are left out.
 
         >>> for a in arbitrage(min_edge=Decimal("0.005")):
         ...     print(a.event_name, a.market_key, a.line, a.edge)
-        ...     print([(g.outcome, g.bookmaker, g.price, g.stake_share) for g in a.legs])
         Arsenal v Chelsea totals 2.5 0.036005
-        [('over', 'bet365', Decimal('2.1'), Decimal('0.493976')),
-         ('under', 'pinnacle', Decimal('2.05'), Decimal('0.506024'))]
     """
-    upper = at or timezone.now()
-    markets = changed_markets(since or upper - ARBITRAGE_WINDOW, upper)
+    upper = args.aware("at", at) or timezone.now()
+    lower = args.aware("since", since) or upper - ARBITRAGE_WINDOW
+    max_age = max_age_of(max_age)
+    markets = changed_markets(lower, upper, starting_after=None if in_play else upper)
     pairs = load_pairs(event_ids=markets)
     probes = [in_force(p, i, at) for p in pairs for i in markets[p.event_id] if i in p.newest]
-    events = event_names_and_sports(markets)
-    groups: dict[tuple, list[Found]] = defaultdict(list)
-    for f in probe([p for p in probes if p]):
+    events = args.event_infos(markets)
+    rows = [f for f in probe([p for p in probes if p]) if f.outcomes]
+    groups: dict[tuple, list[Quote]] = defaultdict(list)
+    for q, f in zip(fresh_quotes(rows, upper, events, max_age), rows, strict=True):
         event_id, ident = f.probe.pair.event_id, f.probe.ident
-        if is_whole(ident[0], f.outcomes, sport=events[event_id][1]):
-            groups[(event_id, ident, frozenset(o.name for o in f.outcomes))].append(f)
+        if q and is_whole(ident[0], q.outcomes, sport=events[event_id].sport):
+            groups[(event_id, ident, frozenset(o.name for o in q.outcomes))].append(q)
     floor = Fraction(Decimal(str(min_edge)))
-    found = [
-        _arbitrage(event_id, events[event_id][0], ident, rows, floor)
-        for (event_id, ident, _), rows in groups.items()
+    found_ = [
+        arbitrage_of(event_id, events[event_id].name, ident, quotes, floor)
+        for (event_id, ident, _), quotes in groups.items()
     ]
-    return sorted((a for a in found if a), key=lambda a: (-a.edge, a.event_id, *_ident_order(a)))
+    return sorted((a for a in found_ if a), key=lambda a: (-a.edge, a.event_id, *_ident_order(a)))
 
 
-def movers(*, since: datetime, limit: int = 50) -> list[Move]:
-    """The largest price moves from ``since`` to now, largest |change| first: per open
-    outcome of each (event, bookmaker, market) with a row in the window, the price in
-    force at ``since`` (for a market first priced later: its first price in the window)
-    against its newest price; change = to / from - 1 (6 places). Unmoved prices are left
-    out.
+def movers(
+    *,
+    since: datetime,
+    at: datetime | None = None,
+    limit: int = 50,
+    in_play: bool = False,
+    max_age: MaxAge = SETTING,
+) -> list[Move]:
+    """The largest price moves from ``since`` to ``at`` (default now), largest |change|
+    first: per open outcome of each (event, bookmaker, market) with a row in the window,
+    the price in force at ``since`` (for a market first priced later: its first price in
+    the window) against its newest price; change = to / from - 1 (6 places). Pre-match
+    by default: only rows captured before their event's start, and only markets whose
+    newest pre-match price was confirmed within ``max_age`` of ``at`` (or of the start,
+    if sooner). Unmoved prices are left out.
 
         >>> for m in movers(since=timezone.now() - timedelta(hours=1), limit=10):
         ...     print(m.event_name, m.bookmaker, m.outcome, m.from_price, m.to_price, m.change)
         Arsenal v Chelsea pinnacle home 2.2 1.9 -0.136364
     """
-    now = timezone.now()
-    newest = newest_in_window(since, now)
+    since, max_age = args.aware("since", since), max_age_of(max_age)
+    if since is None:
+        raise ValueError("since is required: the start of the window to measure moves over.")
+    until = args.aware("at", at) or timezone.now()
+    newest = newest_in_window(since, until, pre_match=not in_play)
     pairs = {(p.event_id, p.bookmaker_id): p for p in load_pairs(event_ids={r[0] for r in newest})}
-    ends = {(pairs[(e, b)], ident): (at, raw) for e, b, ident, at, raw in newest if (e, b) in pairs}
-    starts = _starts([(pair, ident) for pair, ident in ends], since=since, until=now)
-    events = event_names_and_sports({pair.event_id for pair, _ in ends})
+    events = args.event_infos({e for e, *_ in newest})
+    ends = [
+        found(Probe(pairs[(e, b)], ident, at_, at_), at_, raw, None, None)
+        for e, b, ident, at_, raw in newest
+        if (e, b) in pairs
+    ]
+    ends = fresh_ends(ends, events, until=until, in_play=in_play, max_age=max_age)
+    starts = starts_of([(f.probe.pair, f.probe.ident) for f in ends], since=since, until=until)
     moves = [
         move
-        for (pair, ident), (at, raw) in ends.items()
-        if (pair, ident) in starts
-        for move in _moves(
-            starts[(pair, ident)],
-            Found(Probe(pair, ident, at, at), at, outcomes_of(raw)),
-            events[pair.event_id][0],
+        for end in ends
+        if (end.probe.pair, end.probe.ident) in starts
+        for move in moves_between(
+            starts[(end.probe.pair, end.probe.ident)], end, events[end.probe.pair.event_id].name
         )
     ]
     moves.sort(key=lambda m: (-abs(m.change), m.event_id, m.bookmaker, *_ident_order(m), m.outcome))
     return moves[:limit]
+
+
+def main_line(
+    event: Event | int,
+    market_key: str,
+    *,
+    period: str = "full_time",
+    at: datetime | None = None,
+) -> Decimal | None:
+    """The main line of a totals/spreads-like market at ``at`` (default now): the line
+    the most bookmakers quote (ties: the most balanced prices, then the lower line), so
+    a history or chart can follow the main total or spread as the line moves. None when
+    no bookmaker quotes the market then.
+
+        >>> main_line(event, "totals")
+        Decimal('2.5')
+        >>> market_history(event, "totals", line=main_line(event, "totals"))
+    """
+    info, at = args.event_info(event), args.aware("at", at)
+    pairs = load_pairs(event_ids=[info.id])
+    key, period, _ = args.market(market_key, period, None, known=idents_of(pairs))
+    lines = {i for p in pairs for i in p.newest if i[:2] == (key, period) and i[2] is not None}
+    probes = [in_force(p, i, at) for p in pairs for i in lines if i in p.newest]
+    quotes = [f.quote() for f in probe([p for p in probes if p]) if f.outcomes]
+    return most_quoted_line(quotes)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -268,89 +357,5 @@ def _ident_order(a: Arbitrage | Move) -> tuple:
     return (a.market_key, a.period, a.line is not None, a.line or 0)
 
 
-def _market_at(event_id: int, ident: Ident, at: datetime | None) -> list[Found]:
-    """Each bookmaker's non-gone row of one market in force at ``at``, by bookmaker."""
-    pairs = [p for p in load_pairs(event_ids=[event_id]) if ident in p.newest]
-    probes = [in_force(p, ident, at) for p in pairs]
-    return [f for f in probe([p for p in probes if p]) if f.outcomes]
-
-
-def _all_open(outcomes: Iterable[OutcomePrice]) -> bool:
+def _all_open(outcomes) -> bool:
     return all(o.status == "open" for o in outcomes)
-
-
-def _best(name: str, offers: list[tuple[Decimal, str, datetime]]) -> BestPrice:
-    top = max(price for price, _, _ in offers)
-    at_top = [(book, at) for price, book, at in offers if price == top]
-    books = tuple(sorted({book for book, _ in at_top}))
-    return BestPrice(name, top, books, max(at for _, at in at_top))
-
-
-def _margin(bookmaker: str, outcomes: list[OutcomePrice]) -> Margin:
-    prices = [o.price for o in outcomes]
-    probabilities = dict(zip((o.name for o in outcomes), shares(prices), strict=True))
-    return Margin(bookmaker, rounded(inverse_sum(prices) - 1), probabilities)
-
-
-def _arbitrage(
-    event_id: int, event_name: str, ident: Ident, rows: list[Found], floor: Fraction
-) -> Arbitrage | None:
-    """The arbitrage of one market's quotes (all with the same outcome set), if any:
-    each outcome backed at its best open price (ties: the first bookmaker by key)."""
-    offers: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
-    for f in rows:
-        for o in f.outcomes:
-            if o.status == "open":
-                offers[o.name].append((o.price, f.probe.pair.bookmaker))
-    if len(offers) < len(rows[0].outcomes):
-        return None  # an outcome nobody offers open: nothing covers it
-    best = [
-        (n, *min(offers[n], key=lambda x: (-x[0], x[1]))) for n in sorted(offers, key=role_rank)
-    ]
-    edge = 1 - inverse_sum(price for _, price, _ in best)
-    if edge <= floor:
-        return None
-    split = shares([price for _, price, _ in best])
-    legs = tuple(
-        ArbitrageLeg(n, book, price, s) for (n, price, book), s in zip(best, split, strict=True)
-    )
-    return Arbitrage(event_id, event_name, *ident, rounded(edge), legs)
-
-
-def _starts(keys: list[tuple[Pair, Ident]], *, since: datetime, until: datetime) -> dict:
-    """Per (pair, ident): the row whose prices a move is measured from: the one in force at
-    ``since`` unless it is none or a gone row, else the first priced row up to ``until``."""
-    before = [
-        Probe(pair, ident, pair.first_captured_at, since)
-        for pair, ident in keys
-        if pair.first_captured_at and pair.first_captured_at <= since
-    ]
-    starts = {(f.probe.pair, f.probe.ident): f for f in probe(before) if f.outcomes}
-    later = [
-        Probe(pair, ident, since, until) for pair, ident in keys if (pair, ident) not in starts
-    ]
-    for f in probe(later, newest=False, skip_gone=True):
-        starts[(f.probe.pair, f.probe.ident)] = f
-    return starts
-
-
-def _moves(start: Found, end: Found, event_name: str) -> list[Move]:
-    before = {o.name: o.price for o in start.outcomes if o.status == "open"}
-    pair, (key, period, line) = end.probe.pair, end.probe.ident
-    return [
-        Move(
-            pair.event_id,
-            event_name,
-            pair.bookmaker,
-            key,
-            period,
-            line,
-            o.name,
-            before[o.name],
-            o.price,
-            rounded(Fraction(o.price) / Fraction(before[o.name]) - 1),
-            end.captured_at,
-        )
-        for o in end.outcomes
-        if o.status == "open" and o.name in before and o.price != before[o.name]
-    ]

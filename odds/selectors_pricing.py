@@ -12,11 +12,20 @@ they sum to exactly 1 (a stake plan that adds up to 0.999999 of the stake is wro
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from odds.quotes import OutcomePrice
+from odds.quotes import (
+    Arbitrage,
+    ArbitrageLeg,
+    BestPrice,
+    Margin,
+    OutcomePrice,
+    Quote,
+    net_price,
+)
 
 SCALE = Decimal("0.000001")
 _UNITS = 1_000_000  # millionths in 1
@@ -91,3 +100,63 @@ def shares(prices: list[Decimal]) -> list[Decimal]:
     for i in by_loss[: _UNITS - sum(units)]:
         units[i] += 1
     return [Decimal(u) * SCALE for u in units]
+
+
+def best_of(name: str, quotes: list[Quote]) -> BestPrice:
+    """The best price of one outcome across quotes, after commission where it applies."""
+    offers = [(q.net_price(name), q) for q in quotes]
+    top = max(price for price, _ in offers)
+    at_top = [q for price, q in offers if price == top]
+    books = tuple(sorted({q.bookmaker for q in at_top}))
+    net = tuple(sorted({q.bookmaker for q in at_top if q.commission}))
+    newest = max(at_top, key=lambda q: q.captured_at)
+    confirmed = [q.confirmed_at for q in at_top if q.confirmed_at]
+    return BestPrice(
+        name, top, books, newest.captured_at, max(confirmed) if confirmed else None, net
+    )
+
+
+def margin_of(bookmaker: str, outcomes: list[OutcomePrice]) -> Margin:
+    prices = [o.price for o in outcomes]
+    probabilities = dict(zip((o.name for o in outcomes), shares(prices), strict=True))
+    return Margin(bookmaker, rounded(inverse_sum(prices) - 1), probabilities)
+
+
+def arbitrage_of(
+    event_id: int, event_name: str, ident: tuple, quotes: list[Quote], floor: Fraction
+) -> Arbitrage | None:
+    """The arbitrage of one market's quotes (all with the same outcome set), if any:
+    each outcome backed at its best open price after commission (ties: the first
+    bookmaker by key)."""
+    offers: dict[str, list[tuple[Decimal, str, Quote]]] = defaultdict(list)
+    for q in quotes:
+        for o in q.outcomes:
+            if o.status == "open":
+                offers[o.name].append((net_price(o.price, q.commission), q.bookmaker, q))
+    if len(offers) < len(quotes[0].outcomes):
+        return None  # an outcome nobody offers open: nothing covers it
+    best = [
+        (n, *min(offers[n], key=lambda x: (-x[0], x[1]))) for n in sorted(offers, key=role_rank)
+    ]
+    edge = 1 - inverse_sum(price for _, price, _, _ in best)
+    if edge <= floor:
+        return None
+    split = shares([price for _, price, _, _ in best])
+    legs = tuple(
+        ArbitrageLeg(n, book, price, s, q.price(n), q.commission)
+        for (n, price, book, q), s in zip(best, split, strict=True)
+    )
+    return Arbitrage(event_id, event_name, *ident, rounded(edge), legs)
+
+
+def most_quoted_line(quotes: list[Quote]) -> Decimal | None:
+    """The line most bookmakers quote with two open prices; ties: the most balanced
+    (smallest mean gap between the two implied probabilities), then the lower line."""
+    by_line: dict[Decimal, list[Fraction]] = defaultdict(list)
+    for q in quotes:
+        prices = [o.price for o in q.outcomes if o.status == "open"]
+        if len(prices) == 2:
+            by_line[q.line].append(abs(1 / Fraction(prices[0]) - 1 / Fraction(prices[1])))
+    if not by_line:
+        return None
+    return min(by_line, key=lambda li: (-len(by_line[li]), sum(by_line[li]) / len(by_line[li]), li))

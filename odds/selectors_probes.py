@@ -26,10 +26,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import F
 
 from odds.ingest.changes import GONE, Ident, line_text, parse_ident
-from odds.models import Event, EventBookmaker, MarketOdds
+from odds.models import EventBookmaker, MarketOdds
+from odds.models.entities import effective_commission
 from odds.quotes import OutcomePrice, Quote
+from odds.vocabulary import LAY_SUFFIX
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -43,6 +46,7 @@ class Pair:
     bookmaker_name: str
     first_captured_at: datetime | None
     newest: dict[Ident, tuple[datetime, bool]]  # identity -> (newest row's time, is gone)
+    commission: Decimal  # on net winnings of back prices (exchanges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +59,36 @@ class Probe:
 
 @dataclass(frozen=True, slots=True)
 class Found:
+    """A stored row: ``row_at`` is where it lives (its partition key); ``captured_at`` is
+    when its prices changed, which differs for a row retention carried forward."""
+
     probe: Probe
     captured_at: datetime
     outcomes: tuple[OutcomePrice, ...]
+    row_at: datetime
+    confirmed_floor: datetime  # a confirmation the row itself proves
 
-    def quote(self) -> Quote:
+    def quote(self, *, confirmed_at: datetime | None = None, in_play: bool = False) -> Quote:
         key, period, line = self.probe.ident
         pair = self.probe.pair
+        commission = pair.commission if not key.endswith(LAY_SUFFIX) else Decimal(0)
         return Quote(
-            pair.bookmaker, pair.bookmaker_name, key, period, line, self.captured_at, self.outcomes
+            pair.bookmaker,
+            pair.bookmaker_name,
+            key,
+            period,
+            line,
+            self.captured_at,
+            self.outcomes,
+            confirmed_at=confirmed_at,
+            in_play=in_play,
+            commission=commission,
         )
 
 
-def event_id_of(event: Event | int) -> int:
-    return event.pk if isinstance(event, Event) else int(event)
-
-
-def as_line(line: Decimal | str | float | None) -> Decimal | None:
-    """A line as given (2.50, "2.5", 2.5) as the store names it: Decimal("2.5")."""
-    return None if line is None else Decimal(line_text(Decimal(str(line))))
+def found(probe_: Probe, row_at, raw, carried_from, carried_confirmed_at) -> Found:
+    changed = carried_from or row_at
+    return Found(probe_, changed, outcomes_of(raw), row_at, carried_confirmed_at or changed)
 
 
 def load_pairs(*, event_ids: Iterable[int], bookmakers: Iterable[str] | None = None) -> list[Pair]:
@@ -83,9 +98,18 @@ def load_pairs(*, event_ids: Iterable[int], bookmakers: Iterable[str] | None = N
         rows = rows.filter(bookmaker__key__in=list(bookmakers))
     fields = ("event_id", "bookmaker_id", "bookmaker__key", "bookmaker__name")
     rows = rows.order_by("bookmaker__key", "event_id").values_list(
-        *fields, "first_captured_at", "market_state"
+        *fields,
+        "first_captured_at",
+        "market_state",
+        "bookmaker__commission",
+        "bookmaker__is_exchange",
     )
-    return [Pair(*row[:5], _decoded(row[5])) for row in rows]
+    return [
+        Pair(
+            *row[:5], _decoded(row[5]), effective_commission(commission=row[6], is_exchange=row[7])
+        )
+        for row in rows
+    ]
 
 
 def _decoded(state: dict | str | None) -> dict[Ident, tuple[datetime, bool]]:
@@ -121,7 +145,7 @@ def probe(probes: list[Probe], *, newest: bool = True, skip_gone: bool = False) 
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(probes))
         rows = cursor.fetchall()
-    return [Found(probes[i - 1], at, outcomes_of(raw)) for i, at, raw in rows]
+    return [found(probes[i - 1], *row) for i, *row in rows]
 
 
 def outcomes_of(raw: str | list) -> tuple[OutcomePrice, ...]:
@@ -188,6 +212,7 @@ def series(
         period=period,
         captured_at__gte=lower,
         captured_at__lte=upper,
+        carried_from__isnull=True,  # copies retention made are not changes
     )
     rows = rows.filter(line__isnull=True) if line is None else rows.filter(line=line)
     if bookmaker_ids is not None:
@@ -195,12 +220,19 @@ def series(
     return list(rows.order_by("captured_at").values_list("bookmaker_id", "captured_at", "outcomes"))
 
 
-def changed_markets(lower: datetime, upper: datetime) -> dict[int, set[Ident]]:
+def changed_markets(
+    lower: datetime, upper: datetime, *, starting_after: datetime | None = None
+) -> dict[int, set[Ident]]:
     """Per event the backable market identities with a stored row in ``[lower, upper]``
-    (the BRIN index and partition pruning bound the read to that window)."""
+    (the BRIN index and partition pruning bound the read to that window), only of events
+    starting after ``starting_after`` if given."""
+    rows = MarketOdds.objects.filter(
+        captured_at__gte=lower, captured_at__lte=upper, carried_from__isnull=True
+    )
+    if starting_after is not None:
+        rows = rows.filter(event__commence_time__gt=starting_after)
     rows = (
-        MarketOdds.objects.filter(captured_at__gte=lower, captured_at__lte=upper)
-        .exclude(market_key__endswith="_lay")
+        rows.exclude(market_key__endswith=LAY_SUFFIX)
         .values_list("event_id", "market_key", "period", "line")
         .distinct()
     )
@@ -210,25 +242,22 @@ def changed_markets(lower: datetime, upper: datetime) -> dict[int, set[Ident]]:
     return markets
 
 
-def newest_in_window(lower: datetime, upper: datetime) -> list[tuple]:
+def newest_in_window(lower: datetime, upper: datetime, *, pre_match: bool) -> list[tuple]:
     """(event_id, bookmaker_id, ident, captured_at, outcomes) of the newest row of every
-    market with a row in ``[lower, upper]``."""
+    market with a row in ``[lower, upper]`` (only rows captured before their event's
+    start if ``pre_match``)."""
     key = ("event_id", "bookmaker_id", "market_key", "period", "line")
+    rows = MarketOdds.objects.filter(
+        captured_at__gte=lower, captured_at__lte=upper, carried_from__isnull=True
+    )
+    if pre_match:
+        rows = rows.filter(captured_at__lt=F("event__commence_time"))
     rows = (
-        MarketOdds.objects.filter(captured_at__gte=lower, captured_at__lte=upper)
-        .order_by(*key, "-captured_at")
+        rows.order_by(*key, "-captured_at")
         .distinct(*key)
         .values_list(*key, "captured_at", "outcomes")
     )
     return [(e, b, (k, p, _normal(li)), at, out) for e, b, k, p, li, at, out in rows]
-
-
-def event_names_and_sports(event_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """Per event id: (name, sport key)."""
-    rows = Event.objects.filter(id__in=list(event_ids)).values_list(
-        "id", "name", "tournament__sport__key"
-    )
-    return {event_id: (name, sport) for event_id, name, sport in rows}
 
 
 def _normal(line: Decimal | None) -> Decimal | None:

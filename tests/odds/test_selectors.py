@@ -56,8 +56,17 @@ def h2h(home: str, draw: str, away: str) -> Market:
 
 
 def cap(at: datetime, *markets: Market, book: str = "book_a", event: int = 1, **kw) -> Capture:
-    ref = kw.pop("ref", None) or event_ref(event)
+    commence = kw.pop("commence", KICKOFF)
+    ref = kw.pop("ref", None) or event_ref(event, commence=commence)
     return Capture(ref, BookmakerRef(book, book.title()), at, markets, scope=SCOPE, **kw)
+
+
+# Events of the tests that read "now" start tomorrow: their prices are pre-match now.
+TOMORROW = timezone.now() + timedelta(days=1)
+
+
+def upcoming(at: datetime, *markets: Market, **kw) -> Capture:
+    return cap(at, *markets, commence=TOMORROW, **kw)
 
 
 def minutes(n: float) -> datetime:
@@ -129,7 +138,8 @@ def test_latest_odds_at_a_time_between_captures(two_books):
 def test_latest_odds_for_some_bookmakers(two_books):
     assert {q.bookmaker for q in latest_odds(two_books, bookmakers=["book_b"])} == {"book_b"}
     assert {q.bookmaker for q in latest_odds(two_books, bookmakers=iter(["book_a"]))} == {"book_a"}
-    assert latest_odds(two_books, bookmakers=["nobody"]) == []
+    with pytest.raises(ValueError, match="no bookmaker has the key 'nobody'"):
+        latest_odds(two_books, bookmakers=["nobody"])
 
 
 @pytest.mark.django_db
@@ -217,7 +227,7 @@ def test_best_prices_skip_suspended_outcomes_and_list_every_bookmaker_at_the_top
         ("draw", D("3.4"), ("book_a", "book_b"), minutes(5)),
         ("away", D("3.6"), ("book_a",), minutes(0)),
     ]
-    now = best_prices(the_event(), "h2h")
+    now = best_prices(the_event(), "h2h", at=minutes(25))
     assert [(b.outcome, b.price, b.bookmakers) for b in now] == [
         ("home", D("2.2"), ("book_b", "book_c")),
         ("draw", D("3.4"), ("book_a", "book_b", "book_c")),
@@ -231,8 +241,8 @@ def test_best_prices_skip_suspended_outcomes_and_list_every_bookmaker_at_the_top
 def test_best_prices_order_outcomes_by_role():
     dc = market("double_chance", home_away="1.3", draw_away="1.9", home_draw="1.2")
     ingest_captures([cap(minutes(0), market("btts", no="1.8", yes="2.0"), dc)])
-    assert [b.outcome for b in best_prices(the_event(), "btts")] == ["yes", "no"]
-    names = [b.outcome for b in best_prices(the_event(), "double_chance")]
+    assert [b.outcome for b in best_prices(the_event(), "btts", at=minutes(1))] == ["yes", "no"]
+    names = [b.outcome for b in best_prices(the_event(), "double_chance", at=minutes(1))]
     assert names == ["draw_away", "home_away", "home_draw"]
 
 
@@ -250,7 +260,7 @@ def test_margins_by_hand():
             cap(minutes(0), market("h2h", home="2.4s", draw="3.3", away="3.0"), book="suspended"),
         ]
     )
-    (a,) = margins(the_event(), "h2h")
+    (a,) = margins(the_event(), "h2h", at=minutes(1))
     # 1/2.5 + 1/3.2 + 1/2.9 = 0.4 + 0.3125 + 0.344827586... = 1.057327586...
     assert a.bookmaker == "book_a"
     assert a.overround == D("0.057328")
@@ -258,7 +268,7 @@ def test_margins_by_hand():
     assert a.probabilities == {"home": D("0.378312"), "draw": D("0.295557"), "away": D("0.326131")}
     assert sum(a.probabilities.values()) == 1
     assert list(a.probabilities) == ["home", "draw", "away"]
-    (t,) = margins(the_event(), "totals", line=2.5)
+    (t,) = margins(the_event(), "totals", line=2.5, at=minutes(1))
     assert t.overround == D("0.052632")  # 2 / 1.9 - 1 = 0.0526315...
     assert t.probabilities == {"over": D("0.5"), "under": D("0.5")}
     assert margins(the_event(), "totals", line=2.5, at=minutes(-1)) == []
@@ -267,7 +277,7 @@ def test_margins_by_hand():
 @pytest.mark.django_db
 def test_margin_shares_are_within_a_millionth_and_sum_to_one():
     ingest_captures([cap(minutes(0), h2h("3", "3", "3"))])  # thirds: 0.333333 x 3 = 0.999999
-    (m,) = margins(the_event(), "h2h")
+    (m,) = margins(the_event(), "h2h", at=minutes(1))
     assert m.overround == D("0")
     assert sorted(m.probabilities.values()) == [D("0.333333"), D("0.333333"), D("0.333334")]
     assert sum(m.probabilities.values()) == 1
@@ -285,8 +295,8 @@ def test_arbitrage_on_a_two_bookmaker_market_by_hand():
     old = at - timedelta(minutes=30)
     ingest_captures(
         [
-            cap(old, market("totals", "2.5", over="2.10", under="1.80")),
-            cap(old, market("totals", "2.5", over="1.85", under="2.05"), book="book_b"),
+            upcoming(old, market("totals", "2.5", over="2.10", under="1.80")),
+            upcoming(old, market("totals", "2.5", over="1.85", under="2.05"), book="book_b"),
         ]
     )
     (arb,) = arbitrage()
@@ -324,27 +334,27 @@ def test_arbitrage_never_mixes_outcome_sets_nor_backs_lay_prices():
         [
             # Three-way h2h at book_a, a two-way one (no draw) at book_b: combined, home 3.0 +
             # away 3.0 would look like an edge; they are different markets.
-            cap(at, h2h("3.0", "3.3", "2.2"), event=1),
-            cap(at, market("h2h", home="2.0", away="3.0"), book="book_b", event=1),
+            upcoming(at, h2h("3.0", "3.3", "2.2"), event=1),
+            upcoming(at, market("h2h", home="2.0", away="3.0"), book="book_b", event=1),
             # A basketball two-way h2h with an edge of 1 - (1/2.1 + 1/2.05): found.
-            cap(
+            upcoming(
                 at,
                 market("h2h", home="2.1", away="1.7"),
                 event=2,
-                ref=event_ref(2, sport="basketball"),
+                ref=event_ref(2, sport="basketball", commence=TOMORROW),
             ),
-            cap(
+            upcoming(
                 at,
                 market("h2h", home="1.8", away="2.05"),
                 book="book_b",
-                ref=event_ref(2, sport="basketball"),
+                ref=event_ref(2, sport="basketball", commence=TOMORROW),
             ),
             # Lay prices are what one pays out, not backable odds.
-            cap(
+            upcoming(
                 at,
                 market("h2h_lay", home="3.0", away="3.0"),
                 book="exchange",
-                ref=event_ref(3, sport="basketball"),
+                ref=event_ref(3, sport="basketball", commence=TOMORROW),
             ),
         ]
     )
@@ -359,13 +369,13 @@ def test_arbitrage_needs_every_outcome_open_and_orders_by_edge():
     at = timezone.now() - timedelta(minutes=10)
     ingest_captures(
         [
-            cap(
+            upcoming(
                 at,
                 market("totals", "2.5", over="2.2", under="1.7"),
                 market("totals", "3.5", over="2.2", under="1.7"),
                 market("spreads", "-1", home="2.1", away="1.8"),
             ),
-            cap(
+            upcoming(
                 at,
                 market("totals", "2.5", over="1.7", under="2.2s"),  # suspended: no edge
                 market("totals", "3.5", over="1.7", under="2.2"),  # 1 - 2/2.2 = 0.090909
@@ -386,19 +396,20 @@ def test_arbitrage_by_default_looks_back_six_hours_of_changes():
     now = timezone.now()
     ingest_captures(
         [
-            cap(now - timedelta(hours=7), market("totals", "2.5", over="2.2", under="1.7")),
-            cap(
+            upcoming(now - timedelta(hours=7), market("totals", "2.5", over="2.2", under="1.7")),
+            upcoming(
                 now - timedelta(hours=7), market("totals", "2.5", over="1.7", under="2.2"), book="b"
             ),
         ]
     )
-    assert arbitrage() == []  # no change in the last 6 hours
-    assert len(arbitrage(since=now - timedelta(hours=8))) == 1
+    assert arbitrage(max_age=None) == []  # no change in the last 6 hours
+    assert len(arbitrage(since=now - timedelta(hours=8), max_age=None)) == 1
+    assert arbitrage(since=now - timedelta(hours=8)) == []  # not confirmed for 7 hours: stale
     # One bookmaker's change inside the window brings the whole market back in view.
     ingest_captures(
-        [cap(now - timedelta(hours=1), market("totals", "2.5", over="2.25", under="1.7"))]
+        [upcoming(now - timedelta(hours=1), market("totals", "2.5", over="2.25", under="1.7"))]
     )
-    (arb,) = arbitrage()
+    (arb,) = arbitrage(max_age=None)
     assert [leg.bookmaker for leg in arb.legs] == ["book_a", "b"]
     assert arb.legs[0].price == D("2.25")
 
@@ -411,14 +422,14 @@ def test_movers_rank_the_largest_changes_since_a_time():
     t = lambda m: now - timedelta(minutes=m)  # noqa: E731
     ingest_captures(
         [
-            cap(t(120), h2h("2.0", "3.4", "4.0")),
-            cap(t(50), h2h("2.2", "3.4", "3.5")),
-            cap(t(20), h2h("2.5", "3.4", "3.0")),  # home +25 %, away -25 % since `since`
-            cap(t(90), market("totals", "2.5", over="1.9", under="1.9"), book="b"),
-            cap(t(30), market("totals", "2.5", over="1.8", under="2.0"), book="b"),
-            cap(t(40), h2h("3.0", "3.4", "2.0"), book="new", event=2),  # first seen in window
-            cap(t(10), h2h("3.3", "3.4", "2.0"), book="new", event=2),
-            cap(t(200), market("totals", "2.5", over="1.5", under="2.5"), book="quiet"),
+            upcoming(t(120), h2h("2.0", "3.4", "4.0")),
+            upcoming(t(50), h2h("2.2", "3.4", "3.5")),
+            upcoming(t(20), h2h("2.5", "3.4", "3.0")),  # home +25 %, away -25 % since `since`
+            upcoming(t(90), market("totals", "2.5", over="1.9", under="1.9"), book="b"),
+            upcoming(t(30), market("totals", "2.5", over="1.8", under="2.0"), book="b"),
+            upcoming(t(40), h2h("3.0", "3.4", "2.0"), book="new", event=2),  # first seen in window
+            upcoming(t(10), h2h("3.3", "3.4", "2.0"), book="new", event=2),
+            upcoming(t(200), market("totals", "2.5", over="1.5", under="2.5"), book="quiet"),
         ]
     )
     moves = movers(since=since)
@@ -444,12 +455,14 @@ def test_movers_skip_suspended_and_gone_prices():
     now = timezone.now()
     ingest_captures(
         [
-            cap(
+            upcoming(
                 now - timedelta(minutes=90),
                 h2h("2.0", "3.4", "4.0"),
                 market("totals", "2.5", over="1.9", under="1.9"),
             ),
-            cap(now - timedelta(minutes=20), market("h2h", home="2.5s", draw="3.6", away="3.0")),
+            upcoming(
+                now - timedelta(minutes=20), market("h2h", home="2.5s", draw="3.6", away="3.0")
+            ),
         ]
     )
     moves = movers(since=now - timedelta(hours=1))
