@@ -120,16 +120,18 @@ def test_opening_closing_probes_stay_on_the_series_index(four_weeks):
         kinds = scanned(plan)[1]
         assert "Seq Scan" not in kinds and "Index Scan" in kinds
     # The event kicks off on 10 January: closing probes never look past that week.
-    _, closing = plans(lambda: opening_closing(four_weeks, "h2h"))
+    _, closing, _following = plans(lambda: opening_closing(four_weeks, "h2h"))
     assert scanned(closing)[0] == {partition(0)}
 
 
 @pytest.mark.django_db
 def test_window_reads_skip_the_partitions_before_the_window(four_weeks):
     before = {partition(w) for w in range(3)}
-    candidates, probes = plans(lambda: arbitrage(at=at(3, 9), since=at(3, 8)))
+    # These events started on 10 January: in play, so that the reads have rows to find.
+    everything = {"in_play": True, "max_age": None}
+    candidates, probes = plans(lambda: arbitrage(at=at(3, 9), since=at(3, 8), **everything))
     assert scanned(candidates)[0] == {partition(3)}
     assert scanned(probes)[0] == {partition(3)}  # at=9h: exact lookups of the newest rows
-    window, *_ = plans(lambda: movers(since=at(3, 8)))
+    window, *_ = plans(lambda: movers(since=at(3, 8), **everything))
     partitions = scanned(window)[0]
     assert partition(3) in partitions and not partitions & before

@@ -62,17 +62,21 @@ class Replay:
         self.sport: dict[str, str] = {}
         self.rows: dict[tuple, list[tuple[datetime, dict]]] = defaultdict(list)
         self.known: dict[tuple, set] = defaultdict(set)
+        self.commence: dict[str, datetime] = {}  # the newest capture's start time
+        self.looks: dict[tuple, list[tuple[datetime, set]]] = defaultdict(list)
         for envelope in sorted(envelopes, key=lambda e: e["timestamp"]):
             self._capture(envelope)
 
     def _capture(self, envelope: dict) -> None:
-        at = datetime.fromisoformat(envelope["timestamp"].replace("Z", "+00:00"))
+        at = parse_time(envelope["timestamp"])
         self.times.append(at)
         keys = {m["key"] for e in envelope["data"] for b in e["bookmakers"] for m in b["markets"]}
         for event in envelope["data"]:
             self.sport[event["id"]] = event["sport_key"].split("_")[0]
+            self.commence[event["id"]] = parse_time(event["commence_time"])
             for bookmaker in event["bookmakers"]:
                 pair = (event["id"], bookmaker["key"])
+                self.looks[pair].append((at, keys))
                 seen = observed(event, bookmaker)
                 self.known[pair] |= set(seen)
                 for ident in self.known[pair]:
@@ -80,6 +84,20 @@ class Replay:
                     history = self.rows[(*pair, ident)]
                     if value is not None and (not history or history[-1][1] != value):
                         history.append((at, value))
+
+    def confirmed(self, raw: str, book: str, key: str, at: datetime) -> datetime:
+        """The newest capture up to ``at`` that listed the pair with this market key in
+        its response: it saw the prices in force (or would have stored a change)."""
+        return max(t for t, keys in self.looks[(raw, book)] if t <= at and key in keys)
+
+    def current(self, at: datetime, max_age=timedelta(hours=1)) -> dict[tuple, dict]:
+        """in_force(at) as the pricing answers see it by default: events not started by
+        ``at``, quotes confirmed within the hour before it."""
+        return {
+            (raw, book, ident): p
+            for (raw, book, ident), p in self.in_force(at).items()
+            if at < self.commence[raw] and self.confirmed(raw, book, ident[0], at) >= at - max_age
+        }
 
     def in_force(self, at: datetime) -> dict[tuple, dict]:
         """{(event id, book, ident): prices} of every market priced (not gone) at ``at``."""
@@ -89,6 +107,10 @@ class Replay:
             if before and before[-1]:
                 found[key] = before[-1]
         return found
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def six(value: Fraction) -> Decimal:
@@ -179,7 +201,7 @@ def test_latest_odds_now_are_the_prices_after_the_last_capture(replay, events):
 @pytest.mark.django_db
 def test_best_prices_and_margins_at_a_capture_time_from_the_raw_prices(replay, events):
     at = replay.times[20]
-    markets = by_market(replay.in_force(at))
+    markets = by_market(replay.current(at))
     margins_checked = 0
     for (raw, key, line), books in markets.items():
         names = sorted({n for p in books.values() for n in p}, key=ROLES.index)
@@ -204,7 +226,12 @@ def test_best_prices_and_margins_at_a_capture_time_from_the_raw_prices(replay, e
             for name, value in inverse.items():
                 assert abs(Fraction(probabilities[name]) - value / total) < Fraction(1, 10**6)
             margins_checked += 1
-    assert margins_checked > 500
+    assert margins_checked > 300
+    # Started events and stale quotes are left out by default, kept when asked for.
+    started = {k for k in by_market(replay.in_force(at)) if replay.commence[k[0]] <= at}
+    raw, key, line = min(started)
+    assert best_prices(events[raw], key, line=line, at=at) == []
+    assert best_prices(events[raw], key, line=line, at=at, in_play=True, max_age=None)
 
 
 # --- market_history -----------------------------------------------------------------------
@@ -238,6 +265,10 @@ def test_market_history_is_the_sequence_of_distinct_raw_values(replay, events):
 
 
 # --- arbitrage ----------------------------------------------------------------------------
+def raw_of(events: dict[str, int], event_id: int) -> str:
+    return next(raw for raw, pk in events.items() if pk == event_id)
+
+
 def arbitrage_by_hand(replay, events, *, at, since) -> list[tuple]:
     changed = {
         (raw, ident)
@@ -245,7 +276,7 @@ def arbitrage_by_hand(replay, events, *, at, since) -> list[tuple]:
         if any(since <= t <= at for t, _ in history)
     }
     groups: dict[tuple, dict] = defaultdict(dict)
-    for (raw, book, ident), quoted in replay.in_force(at).items():
+    for (raw, book, ident), quoted in replay.current(at).items():
         if (raw, ident) in changed and whole(replay.sport[raw], ident[0], quoted):
             groups[(raw, ident, frozenset(quoted))][book] = quoted
     found = []
@@ -284,20 +315,30 @@ def test_arbitrage_at_capture_times_from_the_raw_prices(replay, events, index):
             for leg, value in zip(a.legs, inverse, strict=True):
                 assert abs(Fraction(leg.stake_share) - value / sum(inverse)) < Fraction(1, 10**6)
     assert arbitrage(at=at) == arbitrage(at=at, since=at - timedelta(hours=6))
+    # Without the defaults the stale in-play quotes of this feed make large false edges.
+    if index == 40:
+        unreal = arbitrage(at=at, since=replay.times[0], in_play=True, max_age=None)
+        assert unreal and max(a.edge for a in unreal) > Decimal("0.4")
+        assert all(replay.commence[raw_of(events, a.event_id)] <= at for a in unreal[:5])
 
 
 # --- movers -------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_movers_since_a_capture_time_from_the_raw_prices(replay, events):
-    since = replay.times[30]
+    since, until = replay.times[30], replay.times[-1]
     expected = []
-    for (raw, book, (key, line)), history in replay.rows.items():
+    for (raw, book, (key, line)), full in replay.rows.items():
+        kickoff = replay.commence[raw]
+        history = [(t, v) for t, v in full if t < kickoff]  # pre-match rows only
         window = [v for t, v in history if t >= since]
         before = [v for t, v in history if t <= since]
         start = before[-1] if before and before[-1] else next((v for v in window if v), None)
-        end_at, end = history[-1]
-        if not window or not start or not end:
+        if not window or not start or not history[-1][1]:
             continue
+        end_at, end = history[-1]
+        ref = min(until, kickoff - timedelta(microseconds=1))
+        if replay.confirmed(raw, book, key, ref) < ref - timedelta(hours=1):
+            continue  # its newest pre-match price was not confirmed in the last hour: stale
         for name, price in end.items():
             if name in start and start[name] != price:
                 change = six(Fraction(price) / Fraction(start[name]) - 1)
@@ -318,9 +359,12 @@ def test_movers_since_a_capture_time_from_the_raw_prices(replay, events):
             m.change,
             m.moved_at,
         )
-        for m in movers(since=since, limit=10**6)
+        for m in movers(since=since, at=until, limit=10**6)
     ]
     assert got == expected
-    assert [(m.event_id, m.outcome) for m in movers(since=since)] == [
+    assert [(m.event_id, m.outcome) for m in movers(since=since, at=until)] == [
         m[:1] + m[4:5] for m in expected[:50]
     ]
+    # In play, this feed's collapses (3.15 -> 101) top the list; pre-match they never show.
+    wild = movers(since=since, at=until, in_play=True, max_age=None)
+    assert max(abs(m.change) for m in wild) > 10 > max(abs(m[7]) for m in expected)
