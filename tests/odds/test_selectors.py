@@ -58,7 +58,8 @@ def h2h(home: str, draw: str, away: str) -> Market:
 def cap(at: datetime, *markets: Market, book: str = "book_a", event: int = 1, **kw) -> Capture:
     commence = kw.pop("commence", KICKOFF)
     ref = kw.pop("ref", None) or event_ref(event, commence=commence)
-    return Capture(ref, BookmakerRef(book, book.title()), at, markets, scope=SCOPE, **kw)
+    scope = kw.pop("scope", SCOPE)
+    return Capture(ref, BookmakerRef(book, book.title()), at, markets, scope=scope, **kw)
 
 
 # Events of the tests that read "now" start tomorrow: their prices are pre-match now.
