@@ -23,9 +23,17 @@ class TournamentAdmin(admin.ModelAdmin):
 
 @admin.register(Bookmaker)
 class BookmakerAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "is_exchange"]
+    list_display = ["key", "name", "is_exchange", "commission_applied"]
     list_filter = ["is_exchange"]
     search_fields = ["key", "name"]
+    fields = ["key", "name", "is_exchange", "commission"]
+
+    @admin.display(description="commission on back prices")
+    def commission_applied(self, bookmaker: Bookmaker) -> str:
+        """What the read API applies: its own, else the exchanges' default."""
+        rate = bookmaker.effective_commission * 100
+        own = "" if bookmaker.commission is not None else " (default)"
+        return f"{rate.normalize():f} %{own}" if rate else "—"
 
 
 @admin.register(EventBookmaker)

@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.utils import timezone
+
 from odds import selectors
 from odds.admin.display import price_text
 from odds.ingest.changes import ident_text, parse_ident
 from odds.ingest.state import newest_rows
 from odds.models import EventBookmaker
 from odds.quotes import BestPrice, Quote
+from odds.selectors_confirm import default_max_age
 
 HISTORY_WINDOW = timedelta(days=7)
 DEFAULT_CHARTS = 6
@@ -76,6 +79,9 @@ class BookmakerRow:
     captured_at: datetime
     cells: list[PriceCell]
     margin: Decimal | None  # overround as a fraction (0.05 = 5 %)
+    confirmed_at: datetime | None = None
+    in_play: bool = False
+    stale: bool = False  # not confirmed within the freshness window
 
     @property
     def gone(self) -> bool:
@@ -184,9 +190,14 @@ def _outcome_names(quotes: list[Quote]) -> list[str]:
 
 def _panel(event, ident: Ident, quotes: list[Quote], *, charted: bool) -> MarketPanel:
     key, period, line = ident
-    best = {b.outcome: b for b in selectors.best_prices(event, key, period=period, line=line)}
+    # The page shows every price in force, in-play and stale ones marked (see _row).
+    live = {"in_play": True, "max_age": None}
+    best = {
+        b.outcome: b for b in selectors.best_prices(event, key, period=period, line=line, **live)
+    }
     margin = {
-        m.bookmaker: m.overround for m in selectors.margins(event, key, period=period, line=line)
+        m.bookmaker: m.overround
+        for m in selectors.margins(event, key, period=period, line=line, **live)
     }
     names = _outcome_names(quotes)
     book_names = {q.bookmaker: q.bookmaker_name for q in quotes}
@@ -221,7 +232,19 @@ def _row(quote: Quote, names: list[str], best: dict, margin: Decimal | None) -> 
         top = best.get(name)
         is_best = bool(top and quote.bookmaker in top.bookmakers and outcome.price == top.price)
         cells.append(PriceCell(outcome.price, outcome.status, is_best))
-    return BookmakerRow(quote.bookmaker, quote.bookmaker_name, quote.captured_at, cells, margin)
+    stale = (
+        quote.confirmed_at is not None and quote.confirmed_at < timezone.now() - default_max_age()
+    )
+    return BookmakerRow(
+        quote.bookmaker,
+        quote.bookmaker_name,
+        quote.captured_at,
+        cells,
+        margin,
+        quote.confirmed_at,
+        quote.in_play,
+        stale,
+    )
 
 
 # --- Chart series ------------------------------------------------------------------------
@@ -263,7 +286,11 @@ def _chart_data(event, panels: list[MarketPanel], start: datetime, end: datetime
                 ],
             }
         )
-    return {"window": {"start": epoch_ms(start), "end": epoch_ms(end)}, "markets": markets}
+    return {
+        "window": {"start": epoch_ms(start), "end": epoch_ms(end)},
+        "kickoff": epoch_ms(event.commence_time),
+        "markets": markets,
+    }
 
 
 def price_series(

@@ -52,7 +52,7 @@ def market_table(html: str, ident: str) -> str:
 
 def row_cells(table: str, book: str) -> list[tuple[str, str]]:
     """(class, text) of each <td> of one bookmaker's row."""
-    row = re.search(rf'<tr data-bookmaker="{book}">(.*?)</tr>', table, re.S).group(1)
+    row = re.search(rf'<tr data-bookmaker="{book}"[^>]*>(.*?)</tr>', table, re.S).group(1)
     return [
         (cls, text.strip())
         for cls, text in re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', row, re.S)
@@ -137,3 +137,20 @@ def test_events_list_counts_bookmakers_in_one_query(admin_client, store):
     assert counts == {"Arsenal v Chelsea": 3, "Leeds v Spurs": 1}
     listing_queries = [q["sql"] for q in queries if "odds_eventbookmaker" in q["sql"]]
     assert len(listing_queries) == 1  # in the page's query, not one per row
+
+
+@pytest.mark.django_db
+def test_in_play_and_stale_prices_are_marked_and_the_start_is_on_the_chart(admin_client, store):
+    from tests.admin.data import KICKOFF
+
+    after_start = int((KICKOFF - T0).total_seconds() // 60) + 30
+    ingest_captures([_capture(after_start, "book_a", ("1.2", "6.0", "15"), None)])
+    html = event_page(admin_client, store["event"])
+    table = market_table(html, "h2h|full_time|")
+    row = re.search(r'<tr data-bookmaker="book_a" class="([^"]*)">(.*?)</tr>', table, re.S)
+    assert "in-play" in row.group(1) and "in play</span>" in row.group(2)
+    # Captured in January 2026: every price on the page is long unconfirmed now.
+    assert "stale" in row.group(1)
+    book_b = re.search(r'<tr data-bookmaker="book_b" class="([^"]*)">', table).group(1)
+    assert "in-play" not in book_b
+    assert chart_data(html)["kickoff"] == int(KICKOFF.timestamp() * 1000)

@@ -96,7 +96,34 @@
     canvas.parentElement.insertAdjacentElement("beforebegin", bar);
   }
 
-  function drawMarket(canvas, market, windowEnd) {
+  // A dashed vertical line at the event's start: prices right of it were seen in play.
+  function kickoffLine(kickoff) {
+    return {
+      id: "kickoff",
+      afterDatasetsDraw(chart) {
+        const x = chart.scales.x;
+        if (kickoff < x.min || kickoff > x.max) {
+          return;
+        }
+        const px = x.getPixelForValue(kickoff);
+        const { top, bottom } = chart.chartArea;
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = "#ba2121";
+        ctx.setLineDash([6, 4]);
+        ctx.beginPath();
+        ctx.moveTo(px, top);
+        ctx.lineTo(px, bottom);
+        ctx.stroke();
+        ctx.fillStyle = "#ba2121";
+        ctx.font = "11px sans-serif";
+        ctx.fillText("start", px + 4, top + 12);
+        ctx.restore();
+      },
+    };
+  }
+
+  function drawMarket(canvas, market, windowEnd, kickoff) {
     const range = xRange(market, windowEnd);
     const chart = new Chart(canvas, {
       type: "line",
@@ -126,6 +153,7 @@
           },
         },
       },
+      plugins: [kickoffLine(kickoff)],
     });
     outcomeButtons(chart, market, canvas);
     return chart;
@@ -140,7 +168,7 @@
     for (const market of data.markets) {
       const canvas = document.querySelector(`canvas.odds-chart[data-market="${market.id}"]`);
       if (canvas) {
-        drawMarket(canvas, market, data.window.end);
+        drawMarket(canvas, market, data.window.end, data.kickoff);
       }
     }
   }
