@@ -150,8 +150,12 @@ def median_ms(action, repeat: int = 7) -> float:
     return statistics.median(times) * 1000
 
 
-def measurements(event_id: int, client: Client) -> dict[str, float]:
+def measurements(event_id: int, client: Client, step_hours: int) -> dict[str, float]:
     past = START + timedelta(days=10)
+    # Half an hour after the first generated round, before any event starts: the pricing
+    # answers' defaults (pre-match, confirmed within the hour) keep every quote.
+    pre_match = START + timedelta(hours=step_hours, minutes=30)
+    hour = timedelta(hours=1)
 
     def page(url: str):
         def get():
@@ -163,8 +167,16 @@ def measurements(event_id: int, client: Client) -> dict[str, float]:
     return {
         "latest_odds (now)": median_ms(lambda: selectors.latest_odds(event_id)),
         "latest_odds (at a past time)": median_ms(lambda: selectors.latest_odds(event_id, at=past)),
+        "latest_odds (max_age 1 h)": median_ms(
+            lambda: selectors.latest_odds(event_id, at=pre_match, max_age=hour)
+        ),
         "market_history (h2h)": median_ms(lambda: selectors.market_history(event_id, "h2h")),
-        "best_prices (h2h)": median_ms(lambda: selectors.best_prices(event_id, "h2h")),
+        "best_prices (h2h, pre-match)": median_ms(
+            lambda: selectors.best_prices(event_id, "h2h", at=pre_match)
+        ),
+        "margins (h2h, pre-match)": median_ms(
+            lambda: selectors.margins(event_id, "h2h", at=pre_match)
+        ),
         "admin: scrape runs list": median_ms(page("/admin/scraping/scraperun/")),
         "admin: scrape errors list": median_ms(page("/admin/scraping/scrapeerror/")),
         "admin: events list": median_ms(page("/admin/odds/event/")),
@@ -202,7 +214,7 @@ def main() -> None:
         user = get_user_model().objects.create_superuser("bench", "bench@example.com", "x")
         client = Client()
         client.force_login(user)
-        small = measurements(event_id, client)
+        small = measurements(event_id, client, args.step)
 
         started = time.perf_counter()
         remaining = args.large - small_rows
@@ -218,7 +230,7 @@ def main() -> None:
         print(
             f"  large world: {large_rows:,} rows (grown in {time.perf_counter() - started:.0f} s)"
         )
-        large = measurements(event_id, client)
+        large = measurements(event_id, client, args.step)
 
         print(f"\n  {'read':34} {'small':>10} {'large':>10} {'ratio':>7}")
         for name in small:
