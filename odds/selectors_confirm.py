@@ -3,9 +3,13 @@
 A quote is in force from the row that stored it until the next row; it was last
 confirmed by the newest capture of its pair, up to the time asked about, whose scope
 reported its market (``OddsSnapshot.scope``): that capture saw the same prices, or it
-would have stored a row. Unchanged prices write nothing, so confirmations are read
-from the snapshots: one descending probe per quote on the snapshots' (event,
-captured_at) index, all in one statement, each bounded by the quote's own row time.
+would have stored a row. Unchanged prices write no row, so confirmations are read
+from the snapshots, in two steps that each are one statement:
+
+1. per (pair, bound) the newest snapshot and its scope, one descending probe on the
+   snapshots' (event, captured_at) index; a scraper reports the same markets every
+   time, so that snapshot confirms nearly every quote of the pair;
+2. per quote it does not cover, a probe for the newest snapshot that does.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from django.conf import settings
 from django.db import connection
 
 from odds.ingest.scopes import prefixes
-from odds.selectors_probes import Found
+from odds.models import CaptureScope
+from odds.selectors_probes import Found, pg_array
 
 
 def default_max_age() -> timedelta:
@@ -29,31 +34,90 @@ def confirmed_times(founds: list[Found], uppers: list[datetime]) -> list[datetim
     row itself: the capture that stored it saw it)."""
     if not founds:
         return []
-    keys = [prefixes(f.probe.ident) for f in founds]
-    params = {
-        "event": [f.probe.pair.event_id for f in founds],
-        "book": [f.probe.pair.bookmaker_id for f in founds],
-        "p1": [k[0] for k in keys],
-        "p2": [k[1] for k in keys],
-        "p3": [k[2] for k in keys],
-        "lower": [f.row_at for f in founds],
-        "upper": uppers,
-        "lo": min(f.row_at for f in founds),
-        "hi": max(uppers),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_CONFIRM_SQL, params)
-        newest = dict(cursor.fetchall())
-    return [
-        max(f.confirmed_floor, newest.get(i + 1) or f.confirmed_floor) for i, f in enumerate(founds)
-    ]
+    groups = sorted(
+        {
+            (f.probe.pair.event_id, f.probe.pair.bookmaker_id, u)
+            for f, u in zip(founds, uppers, strict=True)
+        }
+    )
+    newest = _newest_snapshots(groups)
+    scopes = _scopes({scope for _, scope in newest.values() if scope is not None})
+    times: list[datetime | None] = []
+    for f, upper in zip(founds, uppers, strict=True):
+        at, scope = newest.get(
+            (f.probe.pair.event_id, f.probe.pair.bookmaker_id, upper), (None, None)
+        )
+        if at is None or at < f.row_at:
+            times.append(f.confirmed_floor)  # nothing captured since the row itself
+        elif scope is None or _covers(scopes[scope], prefixes(f.probe.ident)):
+            times.append(max(at, f.confirmed_floor))
+        else:
+            times.append(None)
+    missing = [i for i, t in enumerate(times) if t is None]
+    if missing:
+        found = _covering([founds[i] for i in missing], [uppers[i] for i in missing])
+        for i, at in zip(missing, found, strict=True):
+            times[i] = max(at, founds[i].confirmed_floor) if at else founds[i].confirmed_floor
+    return times
 
 
 def is_fresh(confirmed_at: datetime, *, at: datetime, max_age: timedelta | None) -> bool:
     return max_age is None or confirmed_at >= at - max_age
 
 
-_CONFIRM_SQL = """
+def _newest_snapshots(groups: list[tuple[int, int, datetime]]) -> dict[tuple, tuple]:
+    params = {
+        "event": pg_array(g[0] for g in groups),
+        "book": pg_array(g[1] for g in groups),
+        "upper": pg_array(g[2] for g in groups),
+        "hi": max(g[2] for g in groups),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_NEWEST_SQL, params)
+        return {groups[i - 1]: (at, scope) for i, at, scope in cursor.fetchall()}
+
+
+def _scopes(ids: set[int]) -> dict[int, tuple[frozenset, frozenset]]:
+    rows = CaptureScope.objects.filter(id__in=ids).values_list("id", "entries", "skipped")
+    return {i: (frozenset(entries), frozenset(skipped)) for i, entries, skipped in rows}
+
+
+def _covers(scope: tuple[frozenset, frozenset], keys: list[str]) -> bool:
+    entries, skipped = scope
+    return any(k in entries for k in keys) and not any(k in skipped for k in keys)
+
+
+def _covering(founds: list[Found], uppers: list[datetime]) -> list[datetime | None]:
+    keys = [prefixes(f.probe.ident) for f in founds]
+    params = {
+        "event": pg_array(f.probe.pair.event_id for f in founds),
+        "book": pg_array(f.probe.pair.bookmaker_id for f in founds),
+        "p1": pg_array(k[0] for k in keys),
+        "p2": pg_array(k[1] for k in keys),
+        "p3": pg_array(k[2] for k in keys),
+        "lower": pg_array(f.row_at for f in founds),
+        "upper": pg_array(uppers),
+        "lo": min(f.row_at for f in founds),
+        "hi": max(uppers),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COVERING_SQL, params)
+        found = dict(cursor.fetchall())
+    return [found.get(i + 1) for i in range(len(founds))]
+
+
+_NEWEST_SQL = """
+SELECT k.i, s.captured_at, s.scope_id
+  FROM unnest(%(event)s::bigint[], %(book)s::bigint[], %(upper)s::timestamptz[])
+       WITH ORDINALITY AS k(event_id, bookmaker_id, upper, i)
+ CROSS JOIN LATERAL (
+    SELECT s.captured_at, s.scope_id FROM odds_oddssnapshot s
+     WHERE s.event_id = k.event_id AND s.bookmaker_id = k.bookmaker_id
+       AND s.captured_at <= k.upper AND s.captured_at <= %(hi)s
+     ORDER BY s.captured_at DESC LIMIT 1) s
+"""
+
+_COVERING_SQL = """
 SELECT k.i, (
     SELECT s.captured_at FROM odds_oddssnapshot s
       LEFT JOIN odds_capturescope c ON c.id = s.scope_id

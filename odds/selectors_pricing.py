@@ -138,6 +138,9 @@ def arbitrage_of(
     best = [
         (n, *min(offers[n], key=lambda x: (-x[0], x[1]))) for n in sorted(offers, key=role_rank)
     ]
+    # Most markets are far from an edge: a float sum settles them before exact arithmetic.
+    if 1 - sum(1 / float(price) for _, price, _, _ in best) <= float(floor) - 1e-9:
+        return None
     edge = 1 - inverse_sum(price for _, price, _, _ in best)
     if edge <= floor:
         return None
