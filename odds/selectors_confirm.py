@@ -34,13 +34,11 @@ def confirmed_times(founds: list[Found], uppers: list[datetime]) -> list[datetim
     row itself: the capture that stored it saw it)."""
     if not founds:
         return []
-    groups = sorted(
-        {
-            (f.probe.pair.event_id, f.probe.pair.bookmaker_id, u)
-            for f, u in zip(founds, uppers, strict=True)
-        }
-    )
-    newest = _newest_snapshots(groups)
+    lowers: dict[tuple, datetime] = {}
+    for f, upper in zip(founds, uppers, strict=True):
+        group = (f.probe.pair.event_id, f.probe.pair.bookmaker_id, upper)
+        lowers[group] = min(lowers.get(group, f.row_at), f.row_at)
+    newest = _newest_snapshots(lowers)
     scopes = _scopes({scope for _, scope in newest.values() if scope is not None})
     times: list[datetime | None] = []
     for f, upper in zip(founds, uppers, strict=True):
@@ -65,11 +63,16 @@ def is_fresh(confirmed_at: datetime, *, at: datetime, max_age: timedelta | None)
     return max_age is None or confirmed_at >= at - max_age
 
 
-def _newest_snapshots(groups: list[tuple[int, int, datetime]]) -> dict[tuple, tuple]:
+def _newest_snapshots(lowers: dict[tuple[int, int, datetime], datetime]) -> dict[tuple, tuple]:
+    """Per (event, bookmaker, upper): the newest snapshot from the group's oldest row on
+    (an older one confirms nothing) up to ``upper``, and its scope."""
+    groups = list(lowers)
     params = {
         "event": pg_array(g[0] for g in groups),
         "book": pg_array(g[1] for g in groups),
+        "lower": pg_array(lowers[g] for g in groups),
         "upper": pg_array(g[2] for g in groups),
+        "lo": min(lowers.values()),
         "hi": max(g[2] for g in groups),
     }
     with connection.cursor() as cursor:
@@ -108,12 +111,14 @@ def _covering(founds: list[Found], uppers: list[datetime]) -> list[datetime | No
 
 _NEWEST_SQL = """
 SELECT k.i, s.captured_at, s.scope_id
-  FROM unnest(%(event)s::bigint[], %(book)s::bigint[], %(upper)s::timestamptz[])
-       WITH ORDINALITY AS k(event_id, bookmaker_id, upper, i)
+  FROM unnest(%(event)s::bigint[], %(book)s::bigint[], %(lower)s::timestamptz[],
+              %(upper)s::timestamptz[])
+       WITH ORDINALITY AS k(event_id, bookmaker_id, lower, upper, i)
  CROSS JOIN LATERAL (
     SELECT s.captured_at, s.scope_id FROM odds_oddssnapshot s
      WHERE s.event_id = k.event_id AND s.bookmaker_id = k.bookmaker_id
-       AND s.captured_at <= k.upper AND s.captured_at <= %(hi)s
+       AND s.captured_at >= k.lower AND s.captured_at <= k.upper
+       AND s.captured_at >= %(lo)s AND s.captured_at <= %(hi)s
      ORDER BY s.captured_at DESC LIMIT 1) s
 """
 

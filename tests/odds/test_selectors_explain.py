@@ -135,3 +135,26 @@ def test_window_reads_skip_the_partitions_before_the_window(four_weeks):
     window, *_ = plans(lambda: movers(since=at(3, 8), **everything))
     partitions = scanned(window)[0]
     assert partition(3) in partitions and not partitions & before
+
+
+def snapshot_plans(selector) -> list[dict]:
+    """The plans of the confirmation statements (on the snapshots) ``selector()`` ran."""
+    with CaptureQueriesContext(connection) as queries:
+        selector()
+    found = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if "FROM odds_oddssnapshot s" in query["sql"]:
+                cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                found.append((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+    return found
+
+
+@pytest.mark.django_db
+def test_confirmations_read_only_the_snapshots_since_the_rows_they_confirm(four_weeks):
+    (plan,) = snapshot_plans(lambda: latest_odds(four_weeks))
+    scans = [n for n in nodes(plan) if n.get("Relation Name", "").startswith("odds_oddssnapshot")]
+    snapshot_partition = partition(3).replace("marketodds", "oddssnapshot")
+    assert {n["Relation Name"] for n in scans} == {snapshot_partition}
+    assert "Seq Scan" not in {n["Node Type"] for n in scans}
