@@ -32,7 +32,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from scraping.jobs import FILE_FORMATS, simulated_parameters
+from scraping.jobs import (
+    FILE_FORMATS,
+    refuse_secrets,
+    refuse_unknown_source,
+    simulated_parameters,
+)
 from scraping.models import ScrapeRun
 from scraping.sources.base import SourceError, parse_utc
 
@@ -57,6 +62,8 @@ def normalize_parameters(source: str, parameters: Any) -> dict[str, Any]:
         parameters = {}
     if not isinstance(parameters, dict):
         raise _bad(f"parameters must be a JSON object, not {type(parameters).__name__}")
+    refuse_unknown_source(source)
+    refuse_secrets(parameters)
     if source == "simulated":
         return _simulated_template(parameters)
     if source == "theoddsapi" and "paths" not in parameters:
