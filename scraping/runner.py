@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from odds.captures import Capture, Problem
@@ -151,10 +152,18 @@ def _write(run, writer: CaptureWriter, batch, tally: RunTally, on_progress) -> N
     result = writer.write(batch)
     tally.written.add(result)
     tally.accepted += result.captures
+    _adjust_other_runs(result.other_runs_rows)
     _record_problems(run, tally, result.problems)
     _beat(run, tally)
     if on_progress:
         on_progress(run)
+
+
+def _adjust_other_runs(rows_by_run: dict[int, int]) -> None:
+    """A backfill restored or removed rows at the next capture of a pair, a snapshot of
+    an earlier run: that run's count follows, so it still matches its rows."""
+    for run_id, rows in sorted(rows_by_run.items()):
+        ScrapeRun.objects.filter(pk=run_id).update(markets_written=F("markets_written") + rows)
 
 
 def _record_problems(
@@ -270,6 +279,12 @@ def _reaped_message(run: ScrapeRun, tally: RunTally) -> str:
 
 def _summary_message(run: ScrapeRun, tally: RunTally) -> str:
     if run.status == ScrapeStatus.COMPLETED:
+        duplicates = tally.written.duplicates
+        if duplicates:
+            return (
+                f"All captures stored; {duplicates} of {tally.written.captures} were stored "
+                "already (duplicates), so nothing new was written for them."
+            )
         return "All captures stored."
     if run.status == ScrapeStatus.PARTIAL:
         return f"{tally.errors} item(s) failed; the rest was stored. See the errors below."
