@@ -14,6 +14,9 @@ LISTS = (
     "admin:odds_eventbookmaker_changelist",
 )
 HUGE_ID = "99999999999999999999"  # past bigint
+# A page, a redirect to the list with a message, a 404, or a 400 for a NUL byte (which
+# PostgreSQL text cannot hold) anywhere in the query string.
+CLEAN = (200, 302, 400, 404)
 
 
 @pytest.mark.django_db
@@ -115,3 +118,60 @@ def test_event_page_ignores_a_chart_it_cannot_read(admin_client, store, chart):
 def test_date_and_choice_filters_answer_bad_values_cleanly(admin_client, store, list_name, params):
     response = admin_client.get(reverse(list_name), params)
     assert response.status_code in (200, 302, 404), params
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "list_name", ["admin:odds_event_changelist", "admin:scraping_scrapeerror_changelist"]
+)
+@pytest.mark.parametrize("query", ["\x00", "a\x00b", "x" * 5000, "%_\\"])
+def test_searches_answer_odd_text_cleanly(admin_client, store, list_name, query):
+    response = admin_client.get(reverse(list_name), {"q": query})
+    assert response.status_code in CLEAN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"captured": "all", "market_key": "h2h\x00"},
+        {"captured": "\x00"},
+        {"captured": "all", "bookmaker__id__exact": "\x00"},
+    ],
+)
+def test_filter_values_with_a_nul_byte_are_clean(admin_client, store, params):
+    response = admin_client.get(reverse(LISTS[0]), params)
+    assert response.status_code in CLEAN
+
+
+@pytest.mark.django_db
+def test_row_page_with_a_nul_byte_in_its_capture_time_is_clean(admin_client, store):
+    url = reverse("admin:odds_marketoddsrecord_change", args=[store["market"].pk])
+    response = admin_client.get(url, {"captured_at": "2026-01-10T12:00:00\x00"})
+    assert response.status_code in CLEAN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "list_name,params",
+    [
+        ("admin:scraping_scraperun_changelist", {"source": "a\x00"}),
+        ("admin:scraping_scraperun_changelist", {"source__exact": "a\x00"}),
+        ("admin:scraping_scraperun_changelist", {"status__exact": "\x00"}),
+        ("admin:scraping_scraperun_changelist", {"trigger__exact": "\x00"}),
+        ("admin:scraping_scrapeerror_changelist", {"error_type__exact": "\x00"}),
+        ("admin:scraping_scrapeerror_changelist", {"scrape_run__source": "\x00"}),
+        ("admin:odds_event_changelist", {"tournament__sport__id__exact": "\x00"}),
+        ("admin:odds_bookmaker_changelist", {"q": "\x00"}),
+    ],
+)
+def test_other_text_filters_with_a_nul_byte_are_clean(admin_client, store, list_name, params):
+    response = admin_client.get(reverse(list_name), params)
+    assert response.status_code in CLEAN, params
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_gets_a_400_that_says_what_to_remove(admin_client, store):
+    response = admin_client.get(reverse(LISTS[0]), {"market_key": "h2h\x00"})
+    assert response.status_code == 400
+    assert b"NUL byte (%00)" in response.content
