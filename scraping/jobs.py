@@ -35,8 +35,7 @@ def refuse_secrets(parameters: dict[str, Any]) -> None:
     """A job's parameters are stored in plain text (the periodic task, every run): an
     API key there would leak, so refuse one by name, or by value when it is the key."""
     for name, value in _walk(parameters):
-        folded = name.lower().replace("_", "").replace("-", "")
-        if folded in _SECRET_NAMES or _is_configured_key(value):
+        if _is_secret_name(name) or _is_configured_key(value):
             raise SourceError(
                 "secret_in_parameters",
                 f'The job\'s parameters hold a secret ("{name}"); parameters are stored in '
@@ -46,6 +45,20 @@ def refuse_secrets(parameters: dict[str, Any]) -> None:
 
 
 _SECRET_NAMES = frozenset({"apikey", "key", "token", "secret", "password", "oddsapikey"})
+
+
+def _is_secret_name(name: str) -> bool:
+    return name.lower().replace("_", "").replace("-", "") in _SECRET_NAMES
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of job parameters with every secret-named entry's value masked, for the
+    failed run that reports a job refused by :func:`refuse_secrets`."""
+    if isinstance(value, dict):
+        return {k: "***" if _is_secret_name(str(k)) else mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return "***" if _is_configured_key(value) else value
 
 
 def _walk(value: Any, name: str = ""):

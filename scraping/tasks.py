@@ -38,6 +38,7 @@ from django.db import InterfaceError, OperationalError
 
 from odds import partitioning
 from scraping import runner
+from scraping.jobs import mask_secrets
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.models.runs import ScrapeTrigger
@@ -124,7 +125,8 @@ def run_scheduled_job(
 
 def _refused_run(source: str, parameters: Any, job_name: str, error: SourceError) -> ScrapeRun:
     """A failed run that says what is wrong with the job, so the admin shows it."""
-    kept = parameters if isinstance(parameters, dict) else {"given": repr(parameters)}
+    # Never copy a secret the job was refused for into the run.
+    kept = mask_secrets(parameters) if isinstance(parameters, dict) else {"given": repr(parameters)}
     run = runner.start_run(
         source=source, parameters=kept, trigger=ScrapeTrigger.SCHEDULE, job_name=job_name
     )

@@ -79,3 +79,16 @@ def test_a_good_job_is_still_stored():
     out = schedule("epl", "theoddsapi", "--parameters", '{"sport": "soccer_epl"}', "--every", "5m")
     assert "Created periodic job 'epl'" in out
     assert PeriodicTask.objects.filter(name="epl").exists()
+
+
+@pytest.mark.django_db
+def test_a_job_made_in_the_admin_with_a_secret_fails_without_storing_it():
+    from scraping.tasks import run_scheduled_job
+
+    parameters = {"sport": "soccer_epl", "extra": [{"password": KEY}], "token": KEY}
+    outcome = run_scheduled_job(source="theoddsapi", parameters=parameters, job_name="epl")
+    run = outcome.run
+    assert run.status == "failed"
+    assert list(run.errors.values_list("error_type", flat=True)) == ["secret_in_parameters"]
+    assert run.parameters == {"sport": "soccer_epl", "extra": [{"password": "***"}], "token": "***"}
+    assert not stored_anywhere(KEY)
