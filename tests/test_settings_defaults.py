@@ -82,3 +82,17 @@ def test_settings_defaults_are_defined_once(module):
     settings_names = module_constants(ROOT / "oddsproject" / "settings.py")
     assert module_constants(ROOT / module) & settings_names == set()
     assert "api.the-odds-api.com" not in (ROOT / module).read_text()
+
+
+def test_manage_py_names_a_missing_setting_without_a_traceback():
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Configuration error: DJANGO_SECRET_KEY is required")
+    assert "Traceback" not in done.stderr
