@@ -39,8 +39,6 @@ _WHOLE = {
 }
 # Outcomes that overlap (double chance) or a list that may leave competitors out.
 _NEVER_WHOLE = frozenset({"double_chance", "outrights"})
-# Every key of the market vocabulary (README), for lists that offer them (admin filter).
-MARKET_KEYS = (*_WHOLE, *sorted(_NEVER_WHOLE))
 # Sports whose match winner (h2h) is 1X2: a two-way h2h there is missing its draw.
 DRAW_SPORTS = frozenset({"soccer", "rugbyunion", "rugbyleague", "handball"})
 

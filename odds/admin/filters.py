@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from odds.partitioning import list_partitions
-from odds.selectors_pricing import MARKET_KEYS
+from odds.vocabulary import MARKET_KEYS
 
 NEWEST_DAY = "newest"
 ALL_TIME = "all"

@@ -1,0 +1,44 @@
+"""The store's market vocabulary (README, "Market vocabulary"): one place for the names.
+
+Every source maps into these keys and periods; the read API checks its arguments
+against them (and against what an event really has, for a source's own keys).
+"""
+
+from __future__ import annotations
+
+import re
+
+LAY_SUFFIX = "_lay"
+
+# The Odds API's keys, extended for markets it lacks; each may also come as <key>_lay.
+MARKET_KEYS = (
+    "h2h",
+    "h2h_3_way",
+    "h2h_2_way",
+    "spreads",
+    "spreads_sets",
+    "totals",
+    "totals_sets",
+    "btts",
+    "double_chance",
+    "draw_no_bet",
+    "european_handicap",
+    "outrights",
+)
+
+FULL_TIME = "full_time"
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+# full_time, first_half, third_quarter, second_period, fifth_set, first_inning,
+# first_5_innings, regulation_time, overtime ...
+PERIOD_PATTERN = re.compile(
+    rf"^(full_time|regulation_time|overtime|({_ORDINALS})_(half|quarter|period|set|inning)"
+    r"|first_\d+_innings)$"
+)
+
+
+def is_vocabulary_key(key: str) -> bool:
+    return key.removesuffix(LAY_SUFFIX) in MARKET_KEYS
+
+
+def is_vocabulary_period(period: str) -> bool:
+    return bool(PERIOD_PATTERN.match(period))
