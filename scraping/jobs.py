@@ -74,7 +74,7 @@ def _walk(value: Any, name: str = ""):
 
 
 def _is_configured_key(value: Any) -> bool:
-    key = (getattr(settings, "ODDS_API_KEY", "") or "").strip()
+    key = (settings.ODDS_API_KEY or "").strip()
     return bool(key) and isinstance(value, str) and key in value
 
 
