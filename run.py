@@ -7,7 +7,8 @@
 
 Each creates ``.venv`` and installs ``requirements.txt`` into it the first time (and
 again whenever requirements.txt changes). With ``DATABASE_URL`` unset everything runs
-on an embedded PostgreSQL kept in ``.pgdata/``; set it to use a server instead.
+on an embedded PostgreSQL kept in ``.pgdata/``; set it to use a server instead. They run
+with ``DJANGO_DEBUG=true`` (development) unless the environment sets it.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = str(ensure_venv())
     os.chdir(ROOT)
+    # Development mode for a newcomer's machine (settings default to production-safe
+    # DJANGO_DEBUG=false); an explicit DJANGO_DEBUG wins.
+    os.environ.setdefault("DJANGO_DEBUG", "true")
     if command == "start":
         args = [python, "manage.py", "quickstart", *rest]
     elif command == "test":

@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oddsproject.settings")
+# Benchmarks are development runs (settings default to DJANGO_DEBUG=false for deploys).
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 import django  # noqa: E402
 

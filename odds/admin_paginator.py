@@ -16,6 +16,7 @@ import json
 from functools import cached_property
 from math import ceil
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connections
 
@@ -31,7 +32,11 @@ EXACT_BELOW = 1000
 def planner_rows(queryset) -> int:
     """The planner's estimate of how many rows ``queryset`` returns (no rows are read)."""
     query = queryset.order_by().values("pk").query
-    sql, params = query.sql_with_params()
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:
+        # .none(), or a filter no row can match (an id past bigint): nothing to plan.
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

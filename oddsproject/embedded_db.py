@@ -8,11 +8,14 @@ socket inside that folder, so two checkouts never collide on a port.
 ``pgserver`` counts the processes that use the server in a file beside the data
 and stops it when the last one exits, so several ``manage.py`` processes (a
 runserver and two ingests, say) share one server and none stops it under the
-others' feet.
+others' feet. A process killed with SIGKILL never takes its pid out of that file, so
+dead pids are pruned when a process joins and again just before one leaves: the
+server stops when the last *live* user exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -23,6 +26,8 @@ import warnings
 from pathlib import Path
 
 DEFAULT_DATABASE = "odds"
+# pgserver's list of the pids using the server, beside the data.
+HANDLE_FILE = ".handle_pids.json"
 
 
 def embedded_database_url(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> str:
@@ -35,9 +40,39 @@ def embedded_database_url(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> 
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     _exit_cleanly_on_sigterm()
+    prune_dead_handles(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    # atexit runs hooks last-in first-out: this prune runs before pgserver's own exit
+    # hook (registered by get_server) decides whether we are its last user.
+    atexit.register(prune_dead_handles, pgdata)
     _ensure_database(server.get_uri(), database)
     return server.get_uri(database)
+
+
+def prune_dead_handles(pgdata: Path) -> list[int]:
+    """Drop the pids of processes that are gone (killed with -9, say) from pgserver's
+    handle file; return the pids kept. Under pgserver's own inter-process lock, as
+    pgserver reads and writes the file."""
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    handles = DiskList(pgdata / HANDLE_FILE)
+    with PostgresServer._lock:
+        pids = handles.get()
+        alive = [pid for pid in pids if pid == os.getpid() or _is_alive(pid)]
+        if alive != pids:
+            handles.put(alive)
+    return alive
+
+
+def _is_alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        # A zombie (killed, not yet reaped by its parent) will never let go either.
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def _exit_cleanly_on_sigterm() -> None:

@@ -22,14 +22,17 @@ from oddsproject.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a deployment that forgets it must not run with debug and the
+# development key. `python3 run.py ...` and the test suite turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false: "
-            "set it to a long random string."
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false (its default): "
+            "set it to a long random string in production, or DJANGO_DEBUG=true for "
+            "development (python3 run.py sets it)."
         )
     SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
 
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oddsproject.middleware.RejectNulBytesMiddleware",
 ]
 
 ROOT_URLCONF = "oddsproject.urls"

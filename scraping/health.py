@@ -1,7 +1,8 @@
 """Selectors for the scraping health page: runs and errors per day, partitions, latest runs.
 
 Each read is bounded: runs and errors by their time index over the last ``days`` days,
-partitions from the catalog (estimated rows, never ``COUNT(*)``).
+partitions from the catalog (estimated rows, never ``COUNT(*)``; a partition never
+analysed is counted up to :data:`COUNTED_UP_TO` rows).
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from odds.overview import TableOverview
-from odds.partitioning import list_partitions, partitioned_models
+from odds.partitioning import Partition, list_partitions, partitioned_models
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
 
 HEALTH_DAYS = 30
+# A partition never analysed has no estimate; its rows are counted up to this many.
+COUNTED_UP_TO = 1000
 # Error types charted one by one; the rest are summed as "other".
 ERROR_TYPES_CHARTED = 8
 
@@ -106,12 +109,82 @@ def error_type_totals(*, days: int = HEALTH_DAYS, now: datetime | None = None) -
     )
 
 
-def partition_tables() -> list[TableOverview]:
-    """Both odds tables with their partitions, estimated rows and sizes (the catalog)."""
-    return [
-        TableOverview(model._meta.db_table, list_partitions(model._meta.db_table))
-        for model in partitioned_models()
-    ]
+@dataclass(frozen=True)
+class PartitionRows:
+    """A partition and its rows: the catalog's estimate, or for a partition never
+    analysed (``reltuples = -1``, which the catalog shows as 0) a count bounded by
+    :data:`COUNTED_UP_TO`, so a full table is never read row by row."""
+
+    partition: Partition
+    rows: int
+    analysed: bool = True
+
+    @property
+    def at_least(self) -> bool:
+        return not self.analysed and self.rows > COUNTED_UP_TO
+
+    @property
+    def text(self) -> str:
+        if self.analysed:
+            return str(self.rows)
+        if self.at_least:
+            return f"over {COUNTED_UP_TO} (not analysed)"
+        return f"{self.rows} (not analysed)"
+
+
+@dataclass(frozen=True)
+class TableRows:
+    table: str
+    partitions: list[PartitionRows]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(p.partition.total_bytes for p in self.partitions)
+
+    @property
+    def rows_text(self) -> str:
+        total = sum(p.rows for p in self.partitions)
+        if any(p.at_least for p in self.partitions):
+            return f"over {total}"
+        return str(total)
+
+
+def never_analysed(names: list[str]) -> set[str]:
+    """The partitions PostgreSQL has never analysed or vacuumed (``reltuples = -1``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples < 0", [names]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def bounded_count(partition: str) -> int:
+    """Rows of ``partition``, counted up to :data:`COUNTED_UP_TO` + 1 (an index-free
+    LIMIT scan that stops early)."""
+    table = connection.ops.quote_name(partition)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS head",
+            [COUNTED_UP_TO + 1],
+        )
+        return cursor.fetchone()[0]
+
+
+def _rows(partition: Partition, unanalysed: set[str]) -> PartitionRows:
+    if partition.name in unanalysed:
+        return PartitionRows(partition, bounded_count(partition.name), analysed=False)
+    return PartitionRows(partition, partition.estimated_rows)
+
+
+def partition_tables() -> list[TableRows]:
+    """Both odds tables with their partitions, rows and sizes: the catalog's estimates,
+    and a bounded count for partitions never analysed (never ``COUNT(*)``)."""
+    tables = []
+    for model in partitioned_models():
+        partitions = list_partitions(model._meta.db_table)
+        unanalysed = never_analysed([p.name for p in partitions])
+        tables.append(TableRows(model._meta.db_table, [_rows(p, unanalysed) for p in partitions]))
+    return tables
 
 
 def latest_run_per_source() -> list[ScrapeRun]:

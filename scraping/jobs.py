@@ -19,6 +19,65 @@ FILE_FORMATS = ("theoddsapi", "oddsharvester", "footballdata")
 LIVE_SOURCES = ("theoddsapi", "simulated")
 
 
+def known_sources() -> list[str]:
+    return sorted({*LIVE_SOURCES, *FILE_FORMATS})
+
+
+def refuse_unknown_source(source: str) -> None:
+    if source not in known_sources():
+        raise SourceError(
+            "unknown_source",
+            f"Unknown source {source!r}: use one of {', '.join(known_sources())}.",
+        )
+
+
+def refuse_secrets(parameters: dict[str, Any]) -> None:
+    """A job's parameters are stored in plain text (the periodic task, every run): an
+    API key there would leak, so refuse one by name, or by value when it is the key."""
+    for name, value in _walk(parameters):
+        if _is_secret_name(name) or _is_configured_key(value):
+            raise SourceError(
+                "secret_in_parameters",
+                f'The job\'s parameters hold a secret ("{name}"); parameters are stored in '
+                "plain text. Remove it and set the ODDS_API_KEY environment variable where "
+                "the job runs instead.",
+            )
+
+
+_SECRET_NAMES = frozenset({"apikey", "key", "token", "secret", "password", "oddsapikey"})
+
+
+def _is_secret_name(name: str) -> bool:
+    return name.lower().replace("_", "").replace("-", "") in _SECRET_NAMES
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of job parameters with every secret-named entry's value masked, for the
+    failed run that reports a job refused by :func:`refuse_secrets`."""
+    if isinstance(value, dict):
+        return {k: "***" if _is_secret_name(str(k)) else mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return "***" if _is_configured_key(value) else value
+
+
+def _walk(value: Any, name: str = ""):
+    """(name, value) of every entry of nested dicts and lists."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield str(key), inner
+            yield from _walk(inner, str(key))
+    elif isinstance(value, list):
+        for inner in value:
+            yield name, inner
+            yield from _walk(inner, name)
+
+
+def _is_configured_key(value: Any) -> bool:
+    key = (settings.ODDS_API_KEY or "").strip()
+    return bool(key) and isinstance(value, str) and key in value
+
+
 def make_odds_api_client():
     """The client for The Odds API; tests replace it to serve recorded responses."""
     from scraping.sources.theoddsapi_http import TheOddsApiClient
@@ -105,5 +164,5 @@ def job_items(
         return theoddsapi_items(parameters, stats)
     if source in FILE_FORMATS:
         return file_items(source, parameters, stats, on_file=on_file)
-    known = ", ".join(sorted({*LIVE_SOURCES, *FILE_FORMATS}))
+    known = ", ".join(known_sources())
     raise SourceError("unknown_source", f"unknown source {source!r}: use one of {known}")

@@ -2,10 +2,16 @@
 
 The runner feeds an adapter's items to the write path batch by batch, turns every
 :class:`~odds.captures.Problem` into a :class:`ScrapeError`, keeps counts and timings
-on the run and beats a heartbeat after each batch. Whatever happens, the run ends
-finished: a crash is recorded and the run failed before the exception goes on, and a
-process killed outright leaves a run whose heartbeat goes stale, which the next run
-(or ``manage.py reap_runs``) marks failed.
+on the run and beats a heartbeat after each batch and, from a thread, while the adapter
+parses (:mod:`scraping.heartbeat`). Whatever happens, the run ends finished: a crash is
+recorded and the run failed before the exception goes on, and a process killed outright
+leaves a run whose heartbeat goes stale, which the next run (or ``manage.py reap_runs``)
+marks failed.
+
+A run reaped while still alive (its process stalled longer than
+``SCRAPE_STALE_AFTER_SECONDS``) that comes back finishes what it was doing and counts the
+reaper's ``stale_run`` error as one of its errors: it ends ``partial`` (or ``failed`` if
+nothing was stored), never ``completed`` with an error attached, and its message says so.
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from odds.captures import Capture, Problem
 from odds.ingest import DEFAULT_BATCH_SIZE, CaptureWriter, IngestStats
 from odds.models import Bookmaker, EventAlias
+from scraping.heartbeat import Heartbeat
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
 from scraping.redaction import redact
 from scraping.sources.base import Item, SourceError
@@ -62,7 +70,7 @@ def reap_stale_runs(*, older_than: timedelta | None = None) -> list[int]:
             )
             ScrapeError.objects.create(
                 scrape_run=run,
-                error_type="stale_run",
+                error_type=STALE_RUN,
                 message=message,
                 context={"last_heartbeat": last_sign.isoformat(), "reaped_at": now.isoformat()},
             )
@@ -111,19 +119,20 @@ def execute_run(
     # exist once that batch is written, and the error should link to them.
     problems: list[Problem] = []
     try:
-        batch: list[Capture] = []
-        for item in _guarded(items):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
+        with Heartbeat(run.pk):
+            batch: list[Capture] = []
+            for item in _guarded(items):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    _write(run, writer, batch, tally, on_progress)
+                    batch = []
+                    problems = _record_problems(run, tally, problems)
+            if batch:
                 _write(run, writer, batch, tally, on_progress)
-                batch = []
-                problems = _record_problems(run, tally, problems)
-        if batch:
-            _write(run, writer, batch, tally, on_progress)
-        _record_problems(run, tally, problems)
+            _record_problems(run, tally, problems)
     except BaseException as exc:
         _record_problems(run, tally, problems, quietly=True)
         _crash(run, tally, exc, stats, started)
@@ -143,10 +152,18 @@ def _write(run, writer: CaptureWriter, batch, tally: RunTally, on_progress) -> N
     result = writer.write(batch)
     tally.written.add(result)
     tally.accepted += result.captures
+    _adjust_other_runs(result.other_runs_rows)
     _record_problems(run, tally, result.problems)
     _beat(run, tally)
     if on_progress:
         on_progress(run)
+
+
+def _adjust_other_runs(rows_by_run: dict[int, int]) -> None:
+    """A backfill restored or removed rows at the next capture of a pair, a snapshot of
+    an earlier run: that run's count follows, so it still matches its rows."""
+    for run_id, rows in sorted(rows_by_run.items()):
+        ScrapeRun.objects.filter(pk=run_id).update(markets_written=F("markets_written") + rows)
 
 
 def _record_problems(
@@ -219,7 +236,19 @@ def _status(tally: RunTally) -> str:
     return ScrapeStatus.PARTIAL if tally.accepted else ScrapeStatus.FAILED
 
 
+STALE_RUN = "stale_run"
+
+
+def _count_reaping(run: ScrapeRun, tally: RunTally) -> bool:
+    """Whether the reaper failed this run while it was alive; its ``stale_run`` error
+    then counts among the run's errors, so the counters match the errors stored."""
+    reaped = ScrapeError.objects.filter(scrape_run=run, error_type=STALE_RUN).count()
+    tally.errors += reaped
+    return reaped > 0
+
+
 def _finish(run: ScrapeRun, tally: RunTally, stats: dict, started: float) -> ScrapeRun:
+    reaped = _count_reaping(run, tally)
     _apply_tally(run, tally)
     run.status = _status(tally)
     run.finished_at = run.heartbeat_at = timezone.now()
@@ -232,13 +261,30 @@ def _finish(run: ScrapeRun, tally: RunTally, stats: dict, started: float) -> Scr
             "duplicates": tally.written.duplicates,
         }
     )
-    run.message = run.message or _summary_message(run, tally)
+    run.message = (
+        _reaped_message(run, tally) if reaped else run.message or _summary_message(run, tally)
+    )
     run.save()
     return run
 
 
+def _reaped_message(run: ScrapeRun, tally: RunTally) -> str:
+    stored = f"{tally.accepted} capture(s) stored" if tally.accepted else "nothing stored"
+    return (
+        "Reaped as stale while still running (its process gave no sign of life for "
+        f"SCRAPE_STALE_AFTER_SECONDS), then it came back and finished: {stored}. "
+        "See the errors below."
+    )
+
+
 def _summary_message(run: ScrapeRun, tally: RunTally) -> str:
     if run.status == ScrapeStatus.COMPLETED:
+        duplicates = tally.written.duplicates
+        if duplicates:
+            return (
+                f"All captures stored; {duplicates} of {tally.written.captures} were stored "
+                "already (duplicates), so nothing new was written for them."
+            )
         return "All captures stored."
     if run.status == ScrapeStatus.PARTIAL:
         return f"{tally.errors} item(s) failed; the rest was stored. See the errors below."
@@ -280,6 +326,7 @@ def _record_crash(run, tally, exc, error_type: str, stats: dict, started: float)
         context={"traceback": redact(traceback.format_exc(limit=8))},
     )
     tally.errors += 1
+    _count_reaping(run, tally)
     _apply_tally(run, tally)
     run.status = ScrapeStatus.FAILED
     run.finished_at = run.heartbeat_at = timezone.now()

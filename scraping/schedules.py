@@ -13,7 +13,7 @@ one execution, which the ScrapeRun keeps so the run can be repeated:
   is accepted for the lists.
 
 Quota rule (The Odds API): the account's requests left are the
-``x-requests-remaining`` header of the newest run that saw one. Below
+``x-requests-remaining`` header of the newest run that saw one. Below the setting
 ``ODDS_API_MIN_REMAINING`` (50) scheduled executions of The Odds API jobs pause: they
 are skipped, except one every ``ODDS_API_QUOTA_RECHECK_SECONDS`` (6 h), which probes
 whether the quota is back (monthly reset, bigger plan); a manual ``scrape theoddsapi``
@@ -32,7 +32,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from scraping.jobs import FILE_FORMATS, simulated_parameters
+from scraping.jobs import (
+    FILE_FORMATS,
+    refuse_secrets,
+    refuse_unknown_source,
+    simulated_parameters,
+)
 from scraping.models import ScrapeRun
 from scraping.sources.base import SourceError, parse_utc
 
@@ -40,9 +45,6 @@ RUN_SCRAPE_JOB = "scraping.tasks.run_scrape_job"
 MAINTAIN_PARTITIONS = "scraping.tasks.maintain_partitions"
 REAP_STALE_RUNS = "scraping.tasks.reap_stale_runs"
 
-# Defaults of the quota rule; override with settings of the same name.
-ODDS_API_MIN_REMAINING = 50
-ODDS_API_QUOTA_RECHECK_SECONDS = 6 * 3600
 QUOTA_HEADER = "x-requests-remaining"
 
 
@@ -57,6 +59,8 @@ def normalize_parameters(source: str, parameters: Any) -> dict[str, Any]:
         parameters = {}
     if not isinstance(parameters, dict):
         raise _bad(f"parameters must be a JSON object, not {type(parameters).__name__}")
+    refuse_unknown_source(source)
+    refuse_secrets(parameters)
     if source == "simulated":
         return _simulated_template(parameters)
     if source == "theoddsapi" and "paths" not in parameters:
@@ -167,12 +171,8 @@ class QuotaRule:
     @classmethod
     def from_settings(cls) -> QuotaRule:
         return cls(
-            min_remaining=getattr(settings, "ODDS_API_MIN_REMAINING", ODDS_API_MIN_REMAINING),
-            recheck=timedelta(
-                seconds=getattr(
-                    settings, "ODDS_API_QUOTA_RECHECK_SECONDS", ODDS_API_QUOTA_RECHECK_SECONDS
-                )
-            ),
+            min_remaining=settings.ODDS_API_MIN_REMAINING,
+            recheck=timedelta(seconds=settings.ODDS_API_QUOTA_RECHECK_SECONDS),
         )
 
 

@@ -38,6 +38,7 @@ from django.db import InterfaceError, OperationalError
 
 from odds import partitioning
 from scraping import runner
+from scraping.jobs import mask_secrets
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.models.runs import ScrapeTrigger
@@ -54,11 +55,6 @@ from scraping.services import run_job
 from scraping.sources.base import SourceError
 
 logger = logging.getLogger(__name__)
-
-# Retry policy defaults; override with settings of the same name.
-SCRAPE_RETRY_MAX = 3
-SCRAPE_RETRY_BACKOFF_SECONDS = 30
-SCRAPE_RETRY_BACKOFF_MAX_SECONDS = 600
 
 TRANSIENT_ERROR_TYPES = frozenset({"network_error", "http_429", "database_unavailable"})
 _HTTP_5XX = re.compile(r"http_5\d\d")
@@ -129,7 +125,8 @@ def run_scheduled_job(
 
 def _refused_run(source: str, parameters: Any, job_name: str, error: SourceError) -> ScrapeRun:
     """A failed run that says what is wrong with the job, so the admin shows it."""
-    kept = parameters if isinstance(parameters, dict) else {"given": repr(parameters)}
+    # Never copy a secret the job was refused for into the run.
+    kept = mask_secrets(parameters) if isinstance(parameters, dict) else {"given": repr(parameters)}
     run = runner.start_run(
         source=source, parameters=kept, trigger=ScrapeTrigger.SCHEDULE, job_name=job_name
     )
@@ -154,14 +151,14 @@ def is_transient_failure(run: ScrapeRun) -> bool:
 
 
 def max_retries() -> int:
-    return getattr(settings, "SCRAPE_RETRY_MAX", SCRAPE_RETRY_MAX)
+    return settings.SCRAPE_RETRY_MAX
 
 
 def retry_delay(retries: int, *, rng: Callable[[], float] = random.random) -> float:
     """Seconds before retry number ``retries + 1``: base * 2**retries, capped, with the
     upper half jittered so the jobs of one outage do not all come back at once."""
-    base = getattr(settings, "SCRAPE_RETRY_BACKOFF_SECONDS", SCRAPE_RETRY_BACKOFF_SECONDS)
-    cap = getattr(settings, "SCRAPE_RETRY_BACKOFF_MAX_SECONDS", SCRAPE_RETRY_BACKOFF_MAX_SECONDS)
+    base = settings.SCRAPE_RETRY_BACKOFF_SECONDS
+    cap = settings.SCRAPE_RETRY_BACKOFF_MAX_SECONDS
     ceiling = min(cap, base * 2**retries)
     return ceiling / 2 + rng() * ceiling / 2
 
@@ -201,17 +198,18 @@ def run_scrape_job(self, source: str, parameters: Any = None, job_name: str = ""
     return outcome.summary
 
 
-_MAINTENANCE_RETRY = {
-    "autoretry_for": DATABASE_UNAVAILABLE,
-    "retry_backoff": SCRAPE_RETRY_BACKOFF_SECONDS,
-    "retry_backoff_max": SCRAPE_RETRY_BACKOFF_MAX_SECONDS,
-    "max_retries": SCRAPE_RETRY_MAX,
-}
-
-
-@shared_task(name=MAINTAIN_PARTITIONS, **_MAINTENANCE_RETRY)
-def maintain_partitions() -> str:
+# The maintenance tasks retry a lost database as the scrape jobs do (_retry reads the
+# SCRAPE_RETRY_* settings when it runs, not when this module is imported).
+@shared_task(bind=True, name=MAINTAIN_PARTITIONS)
+def maintain_partitions(self) -> str:
     """``pgpartition --yes``: create the partitions ahead, retire those past retention."""
+    try:
+        return _maintain_partitions()
+    except DATABASE_UNAVAILABLE as exc:
+        raise _retry(self, exc) from exc
+
+
+def _maintain_partitions() -> str:
     key = job_lock_key(source="maintenance", parameters={}, job_name="maintenance:partitions")
     with job_lock(key) as held:
         if not held:
@@ -236,8 +234,11 @@ def _partition_names(plan, which: str) -> list[str]:
     ]
 
 
-@shared_task(name=REAP_STALE_RUNS, **_MAINTENANCE_RETRY)
-def reap_stale_runs() -> str:
+@shared_task(bind=True, name=REAP_STALE_RUNS)
+def reap_stale_runs(self) -> str:
     """Mark failed the runs whose process died (no heartbeat for SCRAPE_STALE_AFTER_SECONDS)."""
-    reaped = runner.reap_stale_runs()
+    try:
+        reaped = runner.reap_stale_runs()
+    except DATABASE_UNAVAILABLE as exc:
+        raise _retry(self, exc) from exc
     return f"reaped {len(reaped)} stale run(s)" + (f": {reaped}" if reaped else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -86,3 +87,49 @@ def test_runserver_and_two_ingests_share_the_embedded_server(shared_data):
         while postmasters(pgdata) and time.monotonic() < deadline:
             time.sleep(0.3)
         assert not postmasters(pgdata), "the embedded server outlived its last user"
+
+
+SLEEPER = "import sys, time; print('ready', flush=True); time.sleep(600)"
+
+
+def sleeper(env) -> subprocess.Popen:
+    """A manage.py process that holds the embedded server until it is stopped."""
+    proc = manage("shell", "--no-imports", "-c", SLEEPER, env=env)
+    line = proc.stdout.readline().strip()
+    if line != "ready":
+        proc.kill()
+        raise AssertionError(f"{line!r}: {proc.communicate()[1][-2000:]}")
+    return proc
+
+
+def wait_stopped(pgdata: Path, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while postmasters(pgdata) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return not postmasters(pgdata)
+
+
+def test_a_client_killed_with_sigkill_does_not_keep_the_server_alive():
+    with tempfile.TemporaryDirectory(prefix="odds-emb-", dir="/tmp") as tmp:
+        pgdata = Path(tmp) / "pgdata"
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["ODDS_EMBEDDED_PGDATA"] = str(pgdata)
+        handles = pgdata / ".handle_pids.json"
+
+        # Two users; the first is killed with -9 (no exit hook runs), the second exits.
+        killed, last = sleeper(env), sleeper(env)
+        assert sorted(json.loads(handles.read_text())) == sorted([killed.pid, last.pid])
+        killed.kill()
+        killed.wait(timeout=30)
+        last.terminate()
+        last.wait(timeout=30)
+        assert wait_stopped(pgdata), "the server outlived its last live user"
+
+        # A user killed with -9 while alone: the next one to come and go stops the server.
+        killed = sleeper(env)
+        killed.kill()
+        killed.wait(timeout=30)
+        check = manage("check", env=env)
+        assert check.wait(timeout=120) == 0, check.stderr.read()
+        assert wait_stopped(pgdata), "a dead pid kept the server alive"
+        assert json.loads(handles.read_text()) == []

@@ -175,9 +175,13 @@ def _chart_selection(idents: list[Ident], chart_idents: list[str] | None) -> set
     asked = set()
     for text in chart_idents[:MAX_CHARTS]:
         try:
-            asked.add(parse_ident(text))
+            ident = parse_ident(text)
         except (ValueError, ArithmeticError):
             continue
+        # A hand-typed sNaN/NaN/Infinity line is no market's line (and sNaN cannot be
+        # hashed or compared): skip it like any other unknown market.
+        if ident[2] is None or ident[2].is_finite():
+            asked.add(ident)
     return asked & set(idents)
 
 

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from odds.partitioning import list_partitions
+from odds.vocabulary import MARKET_KEYS
 
 NEWEST_DAY = "newest"
 ALL_TIME = "all"
@@ -91,21 +92,9 @@ class CapturedWindowFilter(admin.SimpleListFilter):
         return queryset.filter(captured_at__gt=newest - timedelta(hours=24))
 
 
-# The store's market vocabulary (README): offered without asking the table for its keys.
-MARKET_KEYS = (
-    "h2h",
-    "h2h_3_way",
-    "spreads",
-    "totals",
-    "btts",
-    "double_chance",
-    "draw_no_bet",
-    "european_handicap",
-    "outrights",
-)
-
-
 class MarketKeyFilter(admin.SimpleListFilter):
+    """The vocabulary's keys (offered without asking the table for its keys)."""
+
     title = "market"
     parameter_name = "market_key"
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -33,6 +34,15 @@ def record_url(record) -> str:
     opts = record._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
     return f"{url}?{urlencode({'captured_at': record.captured_at.isoformat()})}"
+
+
+def capture_time(text: str | None) -> datetime | None:
+    """The ``?captured_at=`` of a row's URL; None when it is not a real time (a hand-typed
+    2026-02-30 then finds the row by its id alone, as a URL without it does)."""
+    try:
+        return parse_datetime(text or "")
+    except ValueError:
+        return None
 
 
 class RecordChangeList(ChangeList):
@@ -66,7 +76,7 @@ class TimeSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return None
         queryset = self.model._default_manager.select_related(*self.list_select_related)
         queryset = queryset.filter(pk=pk)
-        captured_at = parse_datetime(request.GET.get("captured_at") or "")
+        captured_at = capture_time(request.GET.get("captured_at"))
         if captured_at is not None:
             queryset = queryset.filter(captured_at=captured_at)
         return queryset.first()

@@ -12,7 +12,7 @@ It assumes the next capture reported the same market keys as this one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 
 from odds.captures import Market, Scope
 from odds.ingest.changes import (
@@ -27,16 +27,29 @@ from odds.ingest.changes import (
 from odds.ingest.copy import SNAPSHOT_COLUMNS
 
 
+@dataclass
+class LateWrite:
+    """What one late capture did: rows under its own snapshot, markets unchanged, rows
+    added (+) or removed (-) under the next capture's snapshot, that snapshot's run."""
+
+    written: int = 0
+    unchanged: int = 0
+    state_changed: bool = False
+    next_rows: int = 0
+    next_run_id: int | None = None
+
+
 def write_late_capture(
     cursor,
     snapshot: tuple,
     markets: tuple[Market, ...],
     scope: Scope,
     state: State,
-) -> tuple[int, int, bool]:
+) -> LateWrite:
     """Insert the snapshot and whatever market rows keep history exact, and update the
-    pair's ``state`` where its newest row changed; returns (rows written, markets
-    unchanged, whether ``state`` changed)."""
+    pair's ``state`` where its newest row changed. Rows restored or removed at the next
+    capture belong to that capture's snapshot (and its run), and are counted apart, so
+    every run's counters match the rows stored under its snapshots."""
     snapshot_id, event_id, bookmaker_id, captured_at = snapshot[:4]
     _insert_snapshot(cursor, snapshot)
     following = _next_snapshot(cursor, event_id, bookmaker_id, captured_at)
@@ -48,30 +61,29 @@ def write_late_capture(
         observed.setdefault(market.identity, outcomes_text(market.outcomes))
     idents = set(observed) | {i for i in before if scope.covers(i)}
 
-    written = unchanged = 0
-    state_changed = False
+    done = LateWrite(next_run_id=following[2] if following else None)
     for ident in sorted(idents, key=str):
         value = observed.get(ident, GONE_TEXT)
         previous = before.get(ident)
         if ident not in observed and previous in (None, GONE_TEXT):
             continue  # absent now and absent (or gone) before: nothing happened
         if previous == value:
-            unchanged += 1
+            done.unchanged += 1
             continue
         _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ident, value)
-        written += 1
-        written += _keep_next_capture_exact(
+        done.written += 1
+        done.next_rows += _keep_next_capture_exact(
             cursor, snapshot, ident, value, previous, following, after.get(ident)
         )
         state[ident_text(ident)] = _newest(cursor, event_id, bookmaker_id, ident)
-        state_changed = True
-    return written, unchanged, state_changed
+        done.state_changed = True
+    return done
 
 
 def _keep_next_capture_exact(cursor, snapshot, ident, value, previous, following, nxt) -> int:
     if following is None:
         return 0
-    next_id, next_at = following
+    next_id, next_at, _ = following
     if nxt is not None and nxt[1] == next_at:
         if nxt[2] == value:
             cursor.execute(
@@ -102,9 +114,10 @@ def _insert_market(cursor, snapshot_id, captured_at, event_id, bookmaker_id, ide
     )
 
 
-def _next_snapshot(cursor, event_id, bookmaker_id, moment) -> tuple[int, datetime] | None:
+def _next_snapshot(cursor, event_id, bookmaker_id, moment) -> tuple | None:
+    """(id, captured_at, scrape_run_id) of the pair's next capture after ``moment``."""
     cursor.execute(
-        "SELECT id, captured_at FROM odds_oddssnapshot "
+        "SELECT id, captured_at, scrape_run_id FROM odds_oddssnapshot "
         "WHERE event_id = %s AND bookmaker_id = %s AND captured_at > %s "
         "ORDER BY captured_at LIMIT 1",
         [event_id, bookmaker_id, moment],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +58,9 @@ class IngestStats:
     event_ids: set[int] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    # Rows a backfill added (+) or removed (-) under other runs' snapshots, by run id:
+    # each run's markets_written counts the rows under its own snapshots.
+    other_runs_rows: Counter[int] = field(default_factory=Counter)
 
     def add(self, other: IngestStats) -> None:
         self.captures += other.captures
@@ -64,6 +68,7 @@ class IngestStats:
         self.snapshots_written += other.snapshots_written
         self.markets_written += other.markets_written
         self.markets_unchanged += other.markets_unchanged
+        self.other_runs_rows.update(other.other_runs_rows)
         self.event_ids |= other.event_ids
         self.problems.extend(other.problems)
         self.seconds += other.seconds
@@ -167,9 +172,11 @@ class CaptureWriter:
             stats.snapshots_written += 1
             snapshot = self._snapshot_row(snapshot_id, capture, resolved)
             if pair.id in newest and at < newest[pair.id]:
-                written, unchanged, changed = late.write_late_capture(
+                done = late.write_late_capture(
                     cursor, snapshot, markets, capture.market_scope, pair.state
                 )
+                written, unchanged, changed = done.written, done.unchanged, done.state_changed
+                self._count_next_rows(stats, done)
             else:
                 newest[pair.id] = at
                 changes, unchanged = diff_capture(
@@ -193,6 +200,14 @@ class CaptureWriter:
         self._save_pairs(cursor, pairs)
         self._save_schedules(cursor, event_times)
         return stats
+
+    def _count_next_rows(self, stats: IngestStats, done: late.LateWrite) -> None:
+        if not done.next_rows:
+            return
+        if done.next_run_id == self.scrape_run_id:
+            stats.markets_written += done.next_rows
+        elif done.next_run_id is not None:
+            stats.other_runs_rows[done.next_run_id] += done.next_rows
 
     def _cursor(self) -> psycopg.Cursor:
         """A server-side-binding cursor on Django's connection (same transaction).

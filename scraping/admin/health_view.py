@@ -39,6 +39,7 @@ def health_view(request):
         "error_totals": health.error_type_totals(),
         "latest_runs": health.latest_run_per_source(),
         "tables": health.partition_tables(),
+        "counted_up_to": health.COUNTED_UP_TO,
         "layout": describe_layout(),
         "chart_data": {"runs": runs_chart, "errors": errors.chart()},
     }

@@ -23,13 +23,13 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from django.conf import settings
 
 from scraping.sources.base import Item, SourceError, json_safe, storable_json
 from scraping.sources.theoddsapi import parse_events, scope_for
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://api.the-odds-api.com"
 QUOTA_HEADERS = ("x-requests-remaining", "x-requests-used", "x-requests-last")
 _KEY_PARAM = "apiKey"
 _KEY_IN_URL = re.compile(r"(apiKey=)[^&\s'\"]*", re.IGNORECASE)
@@ -81,7 +81,7 @@ class TheOddsApiClient:
         self,
         api_key: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
         backoff_seconds: float = 1.0,
@@ -98,7 +98,8 @@ class TheOddsApiClient:
                 {"base_url": base_url},
             )
         self._api_key = api_key.strip()
-        self.base_url = base_url.rstrip("/")
+        # The default lives in settings only (ODDS_API_BASE_URL).
+        self.base_url = (base_url or settings.ODDS_API_BASE_URL).rstrip("/")
         self.max_retries = max_retries
         self.backoff_seconds = backoff_seconds
         self.max_delay_seconds = max_delay_seconds

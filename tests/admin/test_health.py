@@ -76,3 +76,39 @@ def test_window_days_end_today_in_utc():
 
     days = window_days(days=3, now=datetime(2026, 3, 1, 0, 30, tzinfo=UTC))
     assert [d.isoformat() for d in days] == ["2026-02-27", "2026-02-28", "2026-03-01"]
+
+
+def _backfill_three_changes_in_2019():
+    """Three captures of one pair in March 2019, each with new h2h prices: 3 snapshots
+    and 3 market rows, in partitions the backfill creates (so never analysed)."""
+    from dataclasses import replace
+
+    from odds.ingest import ingest_captures
+    from tests.admin.data import T0, _capture
+
+    shift = datetime(2019, 3, 5, 12, tzinfo=UTC) - T0
+    rows = [
+        (0, "book_a", ("2.10", "3.40", "3.60"), None),
+        (30, "book_a", ("2.20", "3.40", "3.50"), None),
+        (60, "book_a", ("2.30", "3.30", "3.40"), None),
+    ]
+    captures = [_capture(*row) for row in rows]
+    ingest_captures([replace(c, captured_at=c.captured_at + shift) for c in captures])
+
+
+def _partition_cell(html: str, table: str) -> str:
+    start = next(p for p in list_partitions(table) if p.start and p.start.year == 2019)
+    match = re.search(rf"<td>{start.name}</td>.*?<td class=\"num\">(.*?)</td>", html, re.S)
+    return match.group(1)
+
+
+@pytest.mark.django_db
+def test_partition_never_analysed_shows_its_rows_not_zero(admin_client, monkeypatch):
+    _backfill_three_changes_in_2019()
+    html = admin_client.get(reverse("scraping_health")).content.decode()
+    assert _partition_cell(html, "odds_oddssnapshot") == "3 (not analysed)"
+    assert _partition_cell(html, "odds_marketodds") == "3 (not analysed)"
+
+    monkeypatch.setattr("scraping.health.COUNTED_UP_TO", 2)  # a big partition: bounded
+    html = admin_client.get(reverse("scraping_health")).content.decode()
+    assert _partition_cell(html, "odds_marketodds") == "over 2 (not analysed)"

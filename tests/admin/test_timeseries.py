@@ -146,3 +146,17 @@ def test_snapshot_page_lists_the_markets_written_in_that_capture(admin_client, s
     html = response.content.decode()
     assert "home 2.10 · draw 3.40 · away 3.60" in html
     assert "over 1.90 · under 1.95" in html
+
+
+@pytest.mark.django_db
+def test_market_filter_offers_every_key_of_the_vocabulary(admin_client, store):
+    response = admin_client.get(reverse(LISTS[0]), {"captured": "all"})
+    market_filter = next(
+        spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "market_key"
+    )
+    offered = [key for key, _ in market_filter.lookup_choices]
+    # The README's vocabulary table, by hand (h2h_2_way and the set markets included).
+    for key in ["h2h", "h2h_3_way", "h2h_2_way", "spreads", "spreads_sets", "totals",
+                "totals_sets", "btts", "double_chance", "draw_no_bet", "european_handicap",
+                "outrights"]:  # fmt: skip
+        assert key in offered

@@ -7,13 +7,14 @@ import signal
 import subprocess
 import sys
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
-from scraping import jobs, tasks
+from scraping import jobs, repeat, tasks
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
 from tests.scraping.test_locks import ROOT, subprocess_env
@@ -32,21 +33,68 @@ def scrape(*args) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """The loop's clock and sleep, faked: a round takes ``round_seconds`` (0.1), a wait
+    passes at once. Records the clock at each round's start and the waits asked for, so
+    the rhythm is checked without depending on how loaded the machine is."""
+    clock = SimpleNamespace(now=0.0, round_seconds=0.1, starts=[], waits=[])
+    real_run = tasks.run_scheduled_job
+
+    def timed_run(**kwargs):
+        clock.starts.append(clock.now)
+        outcome = real_run(**kwargs)
+        clock.now += clock.round_seconds
+        return outcome
+
+    def wait(self, seconds):
+        clock.waits.append(seconds)
+        clock.now += seconds
+        return False
+
+    monkeypatch.setattr(repeat, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    monkeypatch.setattr(repeat._Stop, "wait", wait)
+    monkeypatch.setattr(tasks, "run_scheduled_job", timed_run)
+    return clock
+
+
 @pytest.mark.django_db
-def test_every_with_times_runs_that_many_scheduled_rounds():
+def test_every_with_times_runs_that_many_scheduled_rounds(fake_clock):
     code, out, _ = scrape("simulated", *SMALL, "--every", "0.3s", "--times", "2", "--name", "sim")
     runs = list(ScrapeRun.objects.order_by("id"))
     assert code == 0 and len(runs) == 2
     lines = out.splitlines()
     assert [line.split(" in ")[0] for line in lines] == [f"run {r.id} completed" for r in runs]
     assert all((r.trigger, r.job_name, r.status) == ("schedule", "sim", "completed") for r in runs)
-    assert (runs[1].started_at - runs[0].started_at).total_seconds() >= 0.29
+    # Rounds keep their rhythm: a 0.1 s round is followed by a 0.2 s wait, so the second
+    # starts one period after the first.
+    assert fake_clock.starts == pytest.approx([0.0, 0.3])
+    assert fake_clock.waits == pytest.approx([0.2])
     # Each round scrapes the latest 5-minute round: the same one, unless a boundary fell
     # between them; a repeated round stores nothing new.
     first, second = (r.parameters["round"] for r in runs)
     assert second in (first, first + 1)
     if second == first:
         assert (runs[1].markets_written, runs[1].stats["duplicates"]) == (0, 6)
+
+
+@pytest.mark.django_db
+def test_a_round_that_overran_drops_the_ticks_it_missed(fake_clock):
+    fake_clock.round_seconds = 0.7
+    code, _, _ = scrape("simulated", *SMALL, "--every", "0.3s", "--times", "2")
+    assert code == 0
+    # 0.7 s in, the ticks at 0.3 and 0.6 are gone: the next round starts at 0.9.
+    assert fake_clock.waits == pytest.approx([0.2])
+    assert fake_clock.starts == pytest.approx([0.0, 0.9])
+
+
+@pytest.fixture
+def default_sigint():
+    """Ctrl-C handled as in a terminal, whatever this suite was started with (a shell
+    runs background jobs with SIGINT ignored); the handler found is put back after."""
+    found = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, found)
 
 
 @pytest.mark.django_db
@@ -110,6 +158,7 @@ def interrupting_items(monkeypatch, times: int) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("default_sigint")
 def test_ctrl_c_during_a_run_finishes_it_then_stops(monkeypatch):
     interrupting_items(monkeypatch, times=1)
     code, out, err = scrape("simulated", *SMALL, "--every", "0.1s", "--times", "3")
@@ -121,6 +170,7 @@ def test_ctrl_c_during_a_run_finishes_it_then_stops(monkeypatch):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("default_sigint")
 def test_ctrl_c_twice_interrupts_the_run_and_records_it_failed(monkeypatch):
     interrupting_items(monkeypatch, times=2)
     code, out, _ = scrape("simulated", *SMALL, "--every", "0.1s", "--times", "3")
@@ -140,6 +190,8 @@ def test_ctrl_c_between_rounds_stops_a_real_process_at_once():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Default Ctrl-C handling in the child, even when this suite runs with it ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         first = process.stdout.readline()

@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from odds.ingest import DEFAULT_BATCH_SIZE
 from scraping.importer import EXTENSIONS
@@ -9,12 +10,16 @@ from scraping.runner import summary_line
 from scraping.services import run_job
 from scraping.sources.base import parse_utc
 
+# Errors printed after the summary (all of them are on the run's admin page).
+FIRST_ERRORS = 5
+
 
 class Command(BaseCommand):
     help = (
         "Import saved odds files as one scrape run: files, folders (searched recursively) "
-        "or globs, read in the time order of their captures. Prints a one-line summary; "
-        "exits with status 1 when the run failed (nothing could be stored)."
+        "or globs, read in the time order of their captures. Prints a one-line summary, "
+        "how many captures were stored already (duplicates) and the first errors; exits "
+        "with status 1 when the run failed (nothing could be stored)."
     )
 
     def add_arguments(self, parser):
@@ -89,10 +94,33 @@ class Command(BaseCommand):
         )
         progress.done()
         self.stdout.write(summary_line(run))
-        if run.errors_count:
-            self.stdout.write(f"errors: python manage.py runserver, then /admin/ run {run.id}")
+        self._report_duplicates(run)
+        self._report_errors(run)
         if run.status == "failed":
             sys.exit(1)
+
+    def _report_duplicates(self, run) -> None:
+        duplicates, captures = run.stats.get("duplicates", 0), run.stats.get("captures", 0)
+        if duplicates:
+            self.stdout.write(
+                f"  {duplicates} of {captures} captures were stored already (duplicates): "
+                "nothing new was written for them."
+            )
+
+    def _report_errors(self, run) -> None:
+        """The first errors, one line each, and where to read them all."""
+        errors = list(run.errors.order_by("id")[:FIRST_ERRORS])
+        for error in errors:
+            first_line = (error.message.strip().splitlines() or [""])[0]
+            self.stdout.write(f"  error ({error.error_type}): {first_line}")
+        if run.errors_count > len(errors):
+            self.stdout.write(f"  ... and {run.errors_count - len(errors)} more.")
+        if errors:
+            url = reverse("admin:scraping_scraperun_change", args=[run.id])
+            self.stdout.write(
+                f"  All errors of run {run.id}: python3 run.py manage runserver, then open "
+                f"http://127.0.0.1:8000{url}"
+            )
 
     @staticmethod
     def _time(value: str) -> str:

@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from scraping.jobs import known_sources
 from scraping.management.commands.scrape import duration
 from scraping.schedules import schedule_scrape
 from scraping.sources.base import SourceError
@@ -26,13 +27,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="The job's name; its runs carry it as job_name.")
-        parser.add_argument("source", help="theoddsapi or simulated (or a file format).")
+        parser.add_argument(
+            "source",
+            help=f"One of {', '.join(known_sources())} (an unknown one is refused).",
+        )
         parser.add_argument(
             "--parameters",
             type=_json_object,
             default={},
             help='The job\'s parameters as JSON, e.g. \'{"sport": "soccer_epl", '
-            '"regions": ["eu"], "markets": ["h2h", "totals"]}\'.',
+            '"regions": ["eu"], "markets": ["h2h", "totals"]}\'. Never an API key: they are '
+            "stored in plain text, so one is refused; set ODDS_API_KEY where the job runs.",
         )
         when = parser.add_mutually_exclusive_group(required=True)
         when.add_argument("--every", type=duration, help="Interval: 90s, 5m, 2h, 1d.")
