@@ -31,6 +31,7 @@ from django.db import OperationalError, connections, transaction
 from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
+from odds.ingest.competitors import CompetitorSync
 from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.state import PairStateCache, dump_state, load_state
 from odds.ingest.validation import validate_capture
@@ -90,6 +91,7 @@ class CaptureWriter:
         self.store_raw = settings.ODDS_STORE_RAW_RESPONSES if store_raw is None else store_raw
         self.using = using
         self.resolver = EntityResolver(using=using)
+        self.competitors = CompetitorSync(using=using)
         self.states = PairStateCache()
         self._snapshot_sequence: str | None = None
 
@@ -106,6 +108,7 @@ class CaptureWriter:
         valid.sort(key=lambda c: c.captured_at)
         if valid:
             resolved = self.resolver.resolve(valid)
+            self.competitors.sync(valid, [r.event_id for r in resolved])
             ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
             stats.add(self._write_with_retries(list(zip(valid, resolved, strict=True))))
         stats.seconds = time.perf_counter() - started

@@ -1,8 +1,11 @@
 from odds.models.entities import (
     Bookmaker,
+    CompetitorResult,
     Event,
     EventAlias,
     EventBookmaker,
+    EventCompetitor,
+    EventKind,
     Sport,
     Tournament,
 )
@@ -11,9 +14,12 @@ from odds.models.timeseries import MarketOdds, OddsSnapshot
 
 __all__ = [
     "Bookmaker",
+    "CompetitorResult",
     "Event",
     "EventAlias",
     "EventBookmaker",
+    "EventCompetitor",
+    "EventKind",
     "MarketOdds",
     "MarketOddsRecord",
     "OddsSnapshot",
