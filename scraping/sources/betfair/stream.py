@@ -1,0 +1,132 @@
+"""The state of one Betfair market as its stream messages build it up.
+
+A market change (``mc``) carries the full market definition when it changes and, per
+runner (``rc``), only what changed: the last traded price (``ltp``), traded volume
+(``tv``), and ladder deltas. Ladders come as ``[price, size]`` pairs (``atb``/``atl``
+available to back/lay, ``trd`` traded, PRO files) or ``[level, price, size]`` triples
+(``batb``/``batl`` best available, ``bdatb``/``bdatl`` virtual best, ADVANCED files); a
+size of 0 removes the entry. ``img: true`` replaces the market's state instead of
+updating it. BASIC files have definitions and ``ltp`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RunnerKey = tuple[int, float]  # (selection id, handicap): Asian handicap runners repeat ids
+
+_PAIR_LADDERS = ("atb", "atl", "trd")
+_LEVEL_LADDERS = ("batb", "batl", "bdatb", "bdatl")
+_BACK = ("atb", "batb", "bdatb")
+_LAY = ("atl", "batl", "bdatl")
+
+
+class BadChange(ValueError):
+    """A market change whose shape is not the stream format's; the message says where."""
+
+
+@dataclass(slots=True)
+class RunnerState:
+    ltp: float | None = None
+    tv: float | None = None
+    ladders: dict[str, dict[float, float]] = field(default_factory=dict)
+
+    def best_back(self) -> float | None:
+        prices = [p for name in _BACK for p in self.ladders.get(name, {})]
+        return max(prices) if prices else None
+
+    def best_lay(self) -> float | None:
+        prices = [p for name in _LAY for p in self.ladders.get(name, {})]
+        return min(prices) if prices else None
+
+    def traded_volume(self) -> float | None:
+        """The runner's ``tv`` when the file gives it, else its traded ladder's total."""
+        if self.tv is not None:
+            return self.tv
+        traded = self.ladders.get("trd")
+        return sum(traded.values()) if traded else None
+
+
+@dataclass(slots=True)
+class MarketState:
+    market_id: str
+    definition: dict[str, Any] | None = None
+    runners: dict[RunnerKey, RunnerState] = field(default_factory=dict)
+    has_ladders: bool = False  # ADVANCED/PRO: prices from the ladders, not from ltp
+    pt: int = 0  # publish time (ms) of the newest change applied
+    dirty: bool = False  # changed since it was last emitted
+    idents: set = field(default_factory=set)  # market identities ever emitted (for scope)
+
+    def apply(self, change: dict[str, Any], pt: int) -> None:
+        """Apply one market change; raises BadChange (the state is then unchanged
+        only as far as the bad part goes) for a malformed one."""
+        if change.get("img"):
+            self.runners.clear()
+        definition = change.get("marketDefinition")
+        if definition is not None:
+            if not isinstance(definition, dict):
+                raise BadChange("marketDefinition is not an object")
+            self.definition = definition
+        runner_changes = change.get("rc") or []
+        if not isinstance(runner_changes, list):
+            raise BadChange("rc is not a list")
+        for runner_change in runner_changes:
+            self._apply_runner(runner_change)
+        self.pt = pt
+        self.dirty = True
+
+    def _apply_runner(self, change: Any) -> None:
+        if not isinstance(change, dict) or not _is_number(change.get("id")):
+            raise BadChange(f"runner change {change!r} has no selection id")
+        key = (int(change["id"]), float(change.get("hc") or 0))
+        runner = self.runners.setdefault(key, RunnerState())
+        if "ltp" in change:
+            runner.ltp = _number(change["ltp"], "ltp")
+        if "tv" in change:
+            runner.tv = _number(change["tv"], "tv")
+        for name in _PAIR_LADDERS:
+            if name in change:
+                self._update(runner, name, change[name], pair=True)
+        for name in _LEVEL_LADDERS:
+            if name in change:
+                self._update(runner, name, change[name], pair=False)
+
+    def _update(self, runner: RunnerState, name: str, entries: Any, *, pair: bool) -> None:
+        if not isinstance(entries, list):
+            raise BadChange(f"{name} is not a list")
+        if name != "trd":
+            self.has_ladders = True
+        if not pair:  # levels: keep price -> size through a level -> (price, size) map
+            levels = runner.ladders.setdefault(f"{name}#levels", {})
+            for entry in entries:
+                level, price, size = _entry(entry, name, 3)
+                if size == 0:
+                    levels.pop(level, None)
+                else:
+                    levels[level] = (price, size)
+            runner.ladders[name] = {price: size for price, size in levels.values()}
+            return
+        ladder = runner.ladders.setdefault(name, {})
+        for entry in entries:
+            price, size = _entry(entry, name, 2)
+            if size == 0:
+                ladder.pop(price, None)
+            else:
+                ladder[price] = size
+
+
+def _entry(entry: Any, name: str, length: int) -> tuple[float, ...]:
+    if not isinstance(entry, list) or len(entry) != length or not all(map(_is_number, entry)):
+        raise BadChange(f"{name} entry {entry!r} is not {length} numbers")
+    return tuple(float(v) for v in entry)
+
+
+def _number(value: Any, name: str) -> float:
+    if not _is_number(value):
+        raise BadChange(f"{name} {value!r} is not a number")
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
