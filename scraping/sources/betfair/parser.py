@@ -127,6 +127,7 @@ class StreamParser:
             state.apply(change, pt)
         except BadChange as error:
             yield self._bad_line(number, raw, f"market {market_id}: {error}")
+            return
         self.dirty[market_id] = state
 
     def _bad_line(self, number: int, raw: bytes, reason: str) -> Problem:

@@ -30,7 +30,8 @@ class BadChange(ValueError):
 class RunnerState:
     ltp: float | None = None
     tv: float | None = None
-    ladders: dict[str, dict[float, float]] = field(default_factory=dict)
+    ladders: dict[str, dict[float, float]] = field(default_factory=dict)  # price -> size
+    levels: dict[str, dict[float, tuple]] = field(default_factory=dict)  # level -> (p, size)
 
     def best_back(self) -> float | None:
         prices = [p for name in _BACK for p in self.ladders.get(name, {})]
@@ -59,61 +60,65 @@ class MarketState:
     idents: set = field(default_factory=set)  # market identities ever emitted (for scope)
 
     def apply(self, change: dict[str, Any], pt: int) -> None:
-        """Apply one market change; raises BadChange (the state is then unchanged
-        only as far as the bad part goes) for a malformed one."""
-        if change.get("img"):
-            self.runners.clear()
+        """Apply one market change, all or nothing: a malformed one raises BadChange and
+        leaves the state as it was."""
         definition = change.get("marketDefinition")
-        if definition is not None:
-            if not isinstance(definition, dict):
-                raise BadChange("marketDefinition is not an object")
-            self.definition = definition
+        if definition is not None and not isinstance(definition, dict):
+            raise BadChange("marketDefinition is not an object")
         runner_changes = change.get("rc") or []
         if not isinstance(runner_changes, list):
             raise BadChange("rc is not a list")
-        for runner_change in runner_changes:
-            self._apply_runner(runner_change)
+        updates = [_runner_update(rc) for rc in runner_changes]
+        if change.get("img"):
+            self.runners.clear()
+        if definition is not None:
+            self.definition = definition
+        for key, values, ladders in updates:
+            runner = self.runners.setdefault(key, RunnerState())
+            for name, value in values.items():
+                setattr(runner, name, value)
+            for name, entries in ladders:
+                self._update(runner, name, entries)
         self.pt = pt
         self.dirty = True
 
-    def _apply_runner(self, change: Any) -> None:
-        if not isinstance(change, dict) or not _is_number(change.get("id")):
-            raise BadChange(f"runner change {change!r} has no selection id")
-        key = (int(change["id"]), float(change.get("hc") or 0))
-        runner = self.runners.setdefault(key, RunnerState())
-        if "ltp" in change:
-            runner.ltp = _number(change["ltp"], "ltp")
-        if "tv" in change:
-            runner.tv = _number(change["tv"], "tv")
-        for name in _PAIR_LADDERS:
-            if name in change:
-                self._update(runner, name, change[name], pair=True)
-        for name in _LEVEL_LADDERS:
-            if name in change:
-                self._update(runner, name, change[name], pair=False)
-
-    def _update(self, runner: RunnerState, name: str, entries: Any, *, pair: bool) -> None:
-        if not isinstance(entries, list):
-            raise BadChange(f"{name} is not a list")
+    def _update(self, runner: RunnerState, name: str, entries: list[tuple]) -> None:
         if name != "trd":
             self.has_ladders = True
-        if not pair:  # levels: keep price -> size through a level -> (price, size) map
-            levels = runner.ladders.setdefault(f"{name}#levels", {})
-            for entry in entries:
-                level, price, size = _entry(entry, name, 3)
+        if name in _LEVEL_LADDERS:  # [level, price, size]: the level's price replaced
+            levels = runner.levels.setdefault(name, {})
+            for level, price, size in entries:
                 if size == 0:
                     levels.pop(level, None)
                 else:
                     levels[level] = (price, size)
-            runner.ladders[name] = {price: size for price, size in levels.values()}
+            runner.ladders[name] = dict(levels.values())
             return
         ladder = runner.ladders.setdefault(name, {})
-        for entry in entries:
-            price, size = _entry(entry, name, 2)
+        for price, size in entries:
             if size == 0:
                 ladder.pop(price, None)
             else:
                 ladder[price] = size
+
+
+def _runner_update(change: Any) -> tuple[RunnerKey, dict[str, float], list]:
+    """One runner change checked and parsed, before anything is applied."""
+    if not isinstance(change, dict) or not _is_number(change.get("id")):
+        raise BadChange(f"runner change {change!r} has no selection id")
+    hc = change.get("hc") or 0
+    if not _is_number(hc):
+        raise BadChange(f"handicap {hc!r} is not a number")
+    values = {name: _number(change[name], name) for name in ("ltp", "tv") if name in change}
+    ladders = []
+    for name in (*_PAIR_LADDERS, *_LEVEL_LADDERS):
+        if name in change:
+            entries = change[name]
+            if not isinstance(entries, list):
+                raise BadChange(f"{name} is not a list")
+            length = 3 if name in _LEVEL_LADDERS else 2
+            ladders.append((name, [_entry(e, name, length) for e in entries]))
+    return (int(change["id"]), float(hc)), values, ladders
 
 
 def _entry(entry: Any, name: str, length: int) -> tuple[float, ...]:
