@@ -89,7 +89,7 @@ class EventRef:
 
     @property
     def name(self) -> str:
-        if self.title and not (self.home_team and self.away_team):
+        if self.kind != MATCH:
             return self.title
         return f"{self.home_team} v {self.away_team}"
 

@@ -50,7 +50,7 @@ def test_real_basic_file_stores_the_race_runners_prices_and_winner(shared_data):
 
     # The last priced state, read through the API (the extra keys are ignored there) and
     # as stored (they are kept).
-    last_pt, last_value = expected[-2]
+    _, last_value = expected[-2]
     history = selectors.market_history(event, "win")
     assert len(history) == run.markets_written
     assert history[-1].outcomes == ()  # closed: gone
@@ -72,15 +72,15 @@ def test_fixture_folder_stores_one_match_and_one_race(tmp_path):
     (folder / ".DS_Store").write_bytes(b"\x00\x01")  # hidden files are not stream files
     run, out = ingest("betfair", folder)
     assert run.status == "partial", out  # two bad lines, the rest kept
-    assert sorted(ScrapeError.objects.filter(scrape_run=run).values_list("error_type", flat=True)) == [
+    assert sorted(
+        ScrapeError.objects.filter(scrape_run=run).values_list("error_type", flat=True)
+    ) == [
         "bad_line",
         "bad_line",
     ]
     match = Event.objects.get(kind="match")
     assert (match.home_team, match.away_team) == ("Arsenal", "Chelsea")
-    keys = set(
-        MarketOdds.objects.filter(event=match).values_list("market_key", "line").distinct()
-    )
+    keys = set(MarketOdds.objects.filter(event=match).values_list("market_key", "line").distinct())
     assert keys == {
         ("h2h", None),
         ("h2h_lay", None),
