@@ -473,8 +473,8 @@ def _event_ref(raw: dict, where: dict, response: _Response) -> EventRef | Proble
         missing = " and ".join(n for n, t in (("home_team", home), ("away_team", away)) if not t)
         return Problem(
             "missing_team",
-            f"{label} has no {missing} (events without two teams, such as outrights, are "
-            "not stored); skipped",
+            f"{label} has no {missing} (an event without teams is stored only as an "
+            "outright, with outrights markets naming its competitors); skipped",
             context,
         )
     try:
