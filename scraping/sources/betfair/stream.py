@@ -122,9 +122,14 @@ def _runner_update(change: Any) -> tuple[RunnerKey, dict[str, float], list]:
 
 
 def _entry(entry: Any, name: str, length: int) -> tuple[float, ...]:
-    if not isinstance(entry, list) or len(entry) != length or not all(map(_is_number, entry)):
-        raise BadChange(f"{name} entry {entry!r} is not {length} numbers")
-    return tuple(float(v) for v in entry)
+    # The hot path of a PRO file: exact type checks (a bool is not a number here).
+    if type(entry) is list and len(entry) == length:
+        for value in entry:
+            if type(value) is not float and type(value) is not int:
+                break
+        else:
+            return tuple(map(float, entry))
+    raise BadChange(f"{name} entry {entry!r} is not {length} numbers")
 
 
 def _number(value: Any, name: str) -> float:
@@ -134,4 +139,4 @@ def _number(value: Any, name: str) -> float:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return type(value) is float or type(value) is int
