@@ -20,6 +20,8 @@ _STATUSES = frozenset({OPEN, SUSPENDED})
 _KINDS = frozenset({MATCH, RACE, OUTRIGHT})
 _RESULTS = frozenset({"", "winner", "placed", "loser", "removed"})
 _OUTCOME_FIELDS = frozenset({"name", "price", "status"})
+# EventCompetitor and Event column sizes.
+_MAX_COMPETITOR, _MAX_ID, _MAX_EVENT_NAME = 200, 128, 300
 # Partitions exist for any time, but a capture outside these years is a broken clock
 # or a broken file, not odds.
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -99,9 +101,15 @@ def _kind_reason(event) -> str | None:
         return None
     if not event.name.strip():
         return f"a {event.kind} needs a title"
+    if len(event.name) > _MAX_EVENT_NAME:
+        return f"the title is longer than {_MAX_EVENT_NAME} characters"
     for competitor in event.competitors:
         if not competitor.name.strip():
             return "a competitor has no name"
+        if len(competitor.name) > _MAX_COMPETITOR or len(competitor.external_id) > _MAX_ID:
+            return f"competitor {competitor.name[:40]!r}...: name or id too long"
+        if not 0 <= competitor.sort_order < 2**31:
+            return f"competitor sort order {competitor.sort_order} is out of range"
         if competitor.result not in _RESULTS:
             return f"competitor result {competitor.result!r} is not known"
     return None

@@ -18,6 +18,7 @@ traded price and it has no lay market.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +35,7 @@ from odds.captures import (
     Outcome,
 )
 from odds.prices import BadPrice, from_decimal, price_text
-from scraping.sources.base import parse_utc
+from scraping.sources.base import parse_utc, storable_text
 from scraping.sources.betfair.stream import MarketState, RunnerState
 
 SOURCE = "betfair"
@@ -58,6 +59,8 @@ _RESULTS = {"WINNER": "winner", "LOSER": "loser", "PLACED": "placed", "REMOVED":
 _LISTED = frozenset({"ACTIVE", "WINNER", "LOSER", "PLACED"})  # not REMOVED, HIDDEN
 _SETTLING = frozenset({"WIN", "WINNER"})  # market types whose result is the event's
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_MAX_ORDER = 2**31 - 1  # EventCompetitor.sort_order is a PostgreSQL integer
+_MAX_VOLUME = 1e15  # beyond any market's matched money: a corrupt file
 
 
 class Unmappable(ValueError):
@@ -65,7 +68,7 @@ class Unmappable(ValueError):
 
 
 def event_ref(definition: dict) -> EventRef:
-    event_id = str(definition.get("eventId") or "").strip()
+    event_id = _text(definition.get("eventId"))
     if not event_id:
         raise Unmappable("the market definition has no eventId")
     try:
@@ -74,9 +77,9 @@ def event_ref(definition: dict) -> EventRef:
         raise Unmappable(f"the market definition has no usable marketTime: {error}") from None
     type_id = str(definition.get("eventTypeId") or "")
     sport, sport_name = SPORTS.get(type_id, (f"betfair_{_slug(type_id) or 'other'}", "Other"))
-    name = str(definition.get("eventName") or "").strip() or f"Betfair event {event_id}"
-    country = str(definition.get("countryCode") or "")
-    venue = str(definition.get("venue") or "").strip()
+    name = _text(definition.get("eventName")) or f"Betfair event {event_id}"
+    country = _text(definition.get("countryCode"))
+    venue = _text(definition.get("venue"))
     tournament_key = _slug(venue) or f"{sport}_{_slug(country) or 'intl'}"
     tournament_name = venue or f"{sport_name} {country}".strip()
     common = dict(
@@ -124,7 +127,7 @@ def competitors(definition: dict) -> tuple[Competitor, ...]:
             Competitor(
                 name=_runner_name(runner),
                 external_id=str(runner.get("id", "")),
-                sort_order=int(runner.get("sortPriority") or 0),
+                sort_order=min(max(int(runner.get("sortPriority") or 0), 0), _MAX_ORDER),
                 result=result,
             )
         )
@@ -146,6 +149,7 @@ def markets(state: MarketState, event: EventRef) -> tuple[list[Market], list[str
     lay: dict[Decimal | None, list[Outcome]] = {}
     skipped: list[str] = []
     home_line = _home_handicaps(definition, event) if key == "spreads" else {}
+    seen: set[tuple] = set()
     for runner in _runners(definition):
         if runner.get("status") not in _LISTED:
             continue
@@ -155,6 +159,10 @@ def markets(state: MarketState, event: EventRef) -> tuple[list[Market], list[str
             skipped.append(f"runner {_runner_name(runner)!r} is not a {key} outcome")
             continue
         at_line = home_line.get(selection, line) if key == "spreads" else line
+        if (at_line, role) in seen:  # one name twice: the first runner listed wins
+            skipped.append(f"runner {_runner_name(runner)!r} is listed twice as {role!r}")
+            continue
+        seen.add((at_line, role))
         prices = state.runners.get(selection, RunnerState())
         extra = _extra(prices)
         back_price = prices.best_back() if state.has_ladders else prices.ltp
@@ -181,7 +189,8 @@ def market_key(market_type: str) -> tuple[str, Decimal | None]:
         return "btts", None
     if market_type == "ASIAN_HANDICAP":
         return "spreads", None
-    return market_type.lower(), None  # WIN -> win, PLACE -> place, CORRECT_SCORE -> ...
+    # WIN -> win, PLACE -> place, CORRECT_SCORE -> correct_score; a blank type -> other
+    return _slug(market_type) or "other", None
 
 
 def _role(key: str, runner: dict, event: EventRef) -> str | None:
@@ -217,10 +226,11 @@ def _home_handicaps(definition: dict, event: EventRef) -> dict[tuple[int, float]
 
 def _extra(prices: RunnerState) -> tuple[tuple[str, str], ...]:
     extra = []
-    if prices.ltp is not None and prices.ltp > 1:
-        extra.append(("last_traded", price_text(Decimal(repr(prices.ltp)))))
+    if prices.ltp is not None:
+        with suppress(BadPrice):  # a corrupt ltp is not shown as the last traded price
+            extra.append(("last_traded", price_text(from_decimal(prices.ltp))))
     volume = prices.traded_volume()
-    if volume is not None:
+    if volume is not None and 0 <= volume < _MAX_VOLUME:
         extra.append(("traded_volume", format(Decimal(repr(round(volume, 2))).normalize(), "f")))
     return tuple(extra)
 
@@ -241,7 +251,12 @@ def _runners(definition: dict) -> list[dict]:
 
 
 def _runner_name(runner: dict) -> str:
-    return str(runner.get("name") or "").strip() or f"selection {runner.get('id')}"
+    return _text(runner.get("name")) or f"selection {runner.get('id')}"
+
+
+def _text(value: object) -> str:
+    """Text as PostgreSQL stores it (no NUL, no lone surrogate), trimmed."""
+    return storable_text(str(value or "")).strip()
 
 
 def _local_time(start: datetime, zone: object) -> str:

@@ -11,12 +11,13 @@ the end of the file. Markets of one event emitted at the same instant make one c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from odds.captures import BookmakerRef, Capture, Competitor, EventRef, Problem
-from scraping.sources.base import Item, json_safe
+from scraping.sources.base import Item, SourceError, json_safe, storable_text
 from scraping.sources.betfair import mapping
 from scraping.sources.betfair.reader import Lines, stream_files
 from scraping.sources.betfair.stream import BadChange, MarketState
@@ -25,6 +26,7 @@ from scraping.sources.betfair.stream import BadChange, MarketState
 # historic files come from; one key, so both sources' Betfair prices compare.
 BOOKMAKER = BookmakerRef("betfair_ex_uk", "Betfair", is_exchange=True)
 _FRAGMENT = 300  # characters of a bad line kept in its error's context
+_MARKET_ID = re.compile(r"^[0-9A-Za-z._-]{1,40}$")  # "1.132153978"
 
 
 def parse_file(path: str | Path, *, interval_ms: int = 1000) -> Iterator[Item]:
@@ -41,8 +43,16 @@ def parse_file(path: str | Path, *, interval_ms: int = 1000) -> Iterator[Item]:
 
 
 def capture_times(path: str | Path) -> tuple[datetime, datetime] | None:
-    """The first publish time in the file: where the importer puts it in time order."""
-    for lines in stream_files(Path(path)):
+    """The first publish time in the file: where the importer puts it in time order.
+    None when there is none to read (parsing the file then says why)."""
+    try:
+        return _first_time(Path(path))
+    except SourceError:
+        return None
+
+
+def _first_time(path: Path) -> tuple[datetime, datetime] | None:
+    for lines in stream_files(path):
         for number, raw in lines:
             try:
                 pt = json.loads(raw)["pt"]
@@ -119,8 +129,8 @@ class StreamParser:
 
     def _apply(self, number: int, raw: bytes, change: object, pt: int) -> Iterator[Problem]:
         market_id = change.get("id") if isinstance(change, dict) else None
-        if not isinstance(market_id, str) or not market_id:
-            yield self._bad_line(number, raw, "a market change has no market id")
+        if not isinstance(market_id, str) or not _MARKET_ID.match(market_id):
+            yield self._bad_line(number, raw, "a market change has no usable market id")
             return
         state = self.markets.setdefault(market_id, MarketState(market_id))
         try:
@@ -133,7 +143,9 @@ class StreamParser:
     def _bad_line(self, number: int, raw: bytes, reason: str) -> Problem:
         return Problem(
             "bad_line",
-            f"line {number} of {self.origin} was skipped: {reason}; the other lines are kept",
+            storable_text(
+                f"line {number} of {self.origin} was skipped: {reason}; the other lines are kept"
+            ),
             {"file": self.origin, "line": number, "fragment": json_safe(_text(raw))},
         )
 
@@ -204,7 +216,9 @@ class StreamParser:
         if (market_id, kind) in self.reported:
             return
         self.reported.add((market_id, kind))
-        yield Problem("bad_market", message, {"file": self.origin, "market_id": market_id})
+        yield Problem(
+            "bad_market", storable_text(message), {"file": self.origin, "market_id": market_id}
+        )
 
 
 def _text(raw: bytes) -> str:

@@ -11,9 +11,11 @@ updating it. BASIC files have definitions and ``ltp`` only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+_LARGEST = 10**15
 RunnerKey = tuple[int, float]  # (selection id, handicap): Asian handicap runners repeat ids
 
 _PAIR_LADDERS = ("atb", "atl", "trd")
@@ -63,8 +65,8 @@ class MarketState:
         """Apply one market change, all or nothing: a malformed one raises BadChange and
         leaves the state as it was."""
         definition = change.get("marketDefinition")
-        if definition is not None and not isinstance(definition, dict):
-            raise BadChange("marketDefinition is not an object")
+        if definition is not None:
+            _check_definition(definition)
         runner_changes = change.get("rc") or []
         if not isinstance(runner_changes, list):
             raise BadChange("rc is not a list")
@@ -102,9 +104,54 @@ class MarketState:
                 ladder[price] = size
 
 
+# The definition's text fields and their longest sensible length: far above real values,
+# within what the store's columns hold once mapped (event and team names, tournament and
+# sport keys, market keys).
+_TEXT_FIELDS = {
+    "marketType": 50,
+    "marketTime": 40,
+    "openDate": 40,
+    "status": 20,
+    "eventName": 140,
+    "venue": 100,
+    "countryCode": 10,
+    "timezone": 60,
+}
+_ID_FIELDS = {"eventId": 60, "eventTypeId": 20}
+_MAX_RUNNER_NAME = 200
+
+
+def _check_definition(definition: Any) -> None:
+    """The fields the mapping reads have the types the stream format gives them."""
+    if not isinstance(definition, dict):
+        raise BadChange("marketDefinition is not an object")
+    for name, longest in _TEXT_FIELDS.items():
+        value = definition.get(name, "")
+        if not isinstance(value, str) or len(value) > longest:
+            raise BadChange(f"marketDefinition {name} {value!r:.80} is not text of a usable size")
+    for name, longest in _ID_FIELDS.items():
+        value = definition.get(name, "")
+        if not (isinstance(value, str) and len(value) <= longest) and not _is_number(value):
+            raise BadChange(f"marketDefinition {name} {value!r:.80} is not an id")
+    runners = definition.get("runners", [])
+    if not isinstance(runners, list):
+        raise BadChange("marketDefinition runners is not a list")
+    for runner in runners:
+        if (
+            not isinstance(runner, dict)
+            or type(runner.get("id")) is not int
+            or not _is_number(runner.get("hc") or 0)
+            or not _is_number(runner.get("sortPriority") or 0)
+            or not isinstance(runner.get("name", ""), str)
+            or len(runner.get("name", "")) > _MAX_RUNNER_NAME
+            or not isinstance(runner.get("status", ""), str)
+        ):
+            raise BadChange(f"marketDefinition runner {runner!r:.120} is not a runner")
+
+
 def _runner_update(change: Any) -> tuple[RunnerKey, dict[str, float], list]:
     """One runner change checked and parsed, before anything is applied."""
-    if not isinstance(change, dict) or not _is_number(change.get("id")):
+    if not isinstance(change, dict) or type(change.get("id")) is not int:
         raise BadChange(f"runner change {change!r} has no selection id")
     hc = change.get("hc") or 0
     if not _is_number(hc):
@@ -125,7 +172,7 @@ def _entry(entry: Any, name: str, length: int) -> tuple[float, ...]:
     # The hot path of a PRO file: exact type checks (a bool is not a number here).
     if type(entry) is list and len(entry) == length:
         for value in entry:
-            if type(value) is not float and type(value) is not int:
+            if not _is_number(value):
                 break
         else:
             return tuple(map(float, entry))
@@ -139,4 +186,8 @@ def _number(value: Any, name: str) -> float:
 
 
 def _is_number(value: Any) -> bool:
-    return type(value) is float or type(value) is int
+    """A finite JSON number a float holds (not a bool, NaN, infinity or a huge int)."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int and -_LARGEST < value < _LARGEST
