@@ -20,12 +20,22 @@ OPEN = "open"
 SUSPENDED = "suspended"
 FULL_TIME = "full_time"
 
+# Event kinds: a match has a home and an away team; races and outrights (futures, a
+# tournament's winner) have competitors instead, and no teams.
+MATCH = "match"
+RACE = "race"
+OUTRIGHT = "outright"
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     name: str
     price: Decimal
     status: str = OPEN  # OPEN or SUSPENDED
+    # Extra facts kept beside the price in the stored outcome, as sorted (key, text)
+    # pairs: an exchange's ("last_traded", "2.5"), ("traded_volume", "1520.35").
+    # Part of the value (a change writes a row); the read API ignores them.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,20 @@ class Market:
     @property
     def identity(self) -> tuple[str, str, Decimal | None]:
         return (self.key, self.period, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Competitor:
+    """One runner, player or team of an event without home and away (a race, an outright).
+
+    ``result`` is ``winner``, ``placed``, ``loser`` or ``removed`` once the source settles
+    it, else empty (unknown: never overwrites a stored result).
+    """
+
+    name: str
+    external_id: str = ""
+    sort_order: int = 0
+    result: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +83,14 @@ class EventRef:
     commence_time: datetime
     country: str = ""
     sportradar_id: str | None = None
+    kind: str = MATCH  # MATCH needs both teams; RACE and OUTRIGHT leave them empty
+    title: str = ""  # the event's name when it has no teams ("Ham 14th Jun 19:55")
+    competitors: tuple[Competitor, ...] = ()
 
     @property
     def name(self) -> str:
+        if self.kind != MATCH:
+            return self.title
         return f"{self.home_team} v {self.away_team}"
 
 

@@ -127,6 +127,9 @@ ODDS_STORE_RAW_RESPONSES = env_bool("ODDS_STORE_RAW_RESPONSES", default=False)
 # The Odds API key: read from the environment only, never stored or logged.
 ODDS_API_KEY = env_str("ODDS_API_KEY")
 ODDS_API_BASE_URL = env_str("ODDS_API_BASE_URL", "https://api.the-odds-api.com")
+# Betfair stream files: at most one capture per market per this many milliseconds (the
+# last state before each boundary and the final state are kept); 0 keeps every update.
+ODDS_BETFAIR_INTERVAL_MS = env_int("ODDS_BETFAIR_INTERVAL_MS", 1000)
 # A running scrape run whose heartbeat is older than this is reaped as failed.
 SCRAPE_STALE_AFTER_SECONDS = env_int("SCRAPE_STALE_AFTER_SECONDS", 900, minimum=30)
 

@@ -15,6 +15,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from odds.captures import Capture, Problem
 from scraping.sources.base import Item, SourceError, parse_utc
 
@@ -22,6 +24,8 @@ EXTENSIONS = {
     "theoddsapi": (".json", ".json.gz"),
     "oddsharvester": (".json",),
     "footballdata": (".csv",),
+    # Betfair names its files by market id ("1.132153978", ".bz2"): every file counts.
+    "betfair": ("",),
 }
 _LATE = datetime.max.replace(tzinfo=UTC)
 FileCallback = Callable[[Path, int, int], None]
@@ -49,7 +53,11 @@ def expand_paths(paths: list[str], file_format: str) -> tuple[list[Path], list[P
             if path.is_dir():
                 files.extend(
                     sorted(
-                        p for p in path.rglob("*") if p.is_file() and p.name.endswith(extensions)
+                        p
+                        for p in path.rglob("*")
+                        if p.is_file()
+                        and p.name.endswith(extensions)
+                        and not p.name.startswith(".")
                     )
                 )
             elif path.is_file():
@@ -84,6 +92,9 @@ def order_files(files: list[Path], file_format: str) -> list[Path]:
 
 
 def parse_options(file_format: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    if file_format == "betfair":
+        interval = parameters.get("interval_ms", settings.ODDS_BETFAIR_INTERVAL_MS)
+        return {"interval_ms": interval}
     if file_format != "theoddsapi":
         return {}
     options: dict[str, Any] = {"odds_format": parameters.get("odds_format", "auto")}
@@ -113,6 +124,9 @@ def iter_file_items(
 
 
 def _file_items(module, path: Path, options: dict[str, Any], stats: dict) -> Iterator[Item]:
+    if getattr(module, "STREAMING", False):
+        yield from _streamed_items(module, path, options, stats)
+        return
     try:
         items = list(module.parse_file(path, **options))
     except SourceError as error:
@@ -122,3 +136,13 @@ def _file_items(module, path: Path, options: dict[str, Any], stats: dict) -> Ite
     captures = [i for i in items if isinstance(i, Capture)]
     yield from (i for i in items if not isinstance(i, Capture))
     yield from sorted(captures, key=lambda c: c.captured_at)
+
+
+def _streamed_items(module, path: Path, options: dict[str, Any], stats: dict) -> Iterator[Item]:
+    """A source whose files are in time order and may not fit in memory: its items as
+    they are parsed; a failure part-way keeps what came before."""
+    try:
+        yield from module.parse_file(path, **options)
+    except SourceError as error:
+        stats["files_failed"] += 1
+        yield Problem(error.error_type, error.message, {**error.context, "file": str(path)})

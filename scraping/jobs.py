@@ -15,7 +15,7 @@ from django.conf import settings
 
 from scraping.sources.base import Item, SourceError, parse_utc
 
-FILE_FORMATS = ("theoddsapi", "oddsharvester", "footballdata")
+FILE_FORMATS = ("theoddsapi", "oddsharvester", "footballdata", "betfair")
 LIVE_SOURCES = ("theoddsapi", "simulated")
 
 

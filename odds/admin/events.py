@@ -11,7 +11,15 @@ from django.urls import reverse
 
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
 from odds.admin.readonly import ReadOnlyMixin
-from odds.models import Event, EventBookmaker
+from odds.models import Event, EventBookmaker, EventCompetitor
+
+
+class CompetitorInline(ReadOnlyMixin, admin.TabularInline):
+    """A race's runners or an outright's competitors, with their settled results."""
+
+    model = EventCompetitor
+    fields = ["sort_order", "name", "external_id", "result"]
+    extra = 0
 
 
 @admin.register(Event)
@@ -21,20 +29,25 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     list_display = [
         "name",
+        "kind",
         "tournament",
         "home_team",
         "away_team",
         "commence_time",
         "bookmaker_count",
     ]
-    list_filter = ["tournament__sport"]
+    list_filter = ["tournament__sport", "kind"]
     list_select_related = ["tournament"]
     search_fields = ["name", "home_team", "away_team", "tournament__name"]
     date_hierarchy = "commence_time"
     fieldsets = [
-        (None, {"fields": ["name", "tournament", "commence_time", ("home_team", "away_team")]}),
+        (
+            None,
+            {"fields": ["name", "kind", "tournament", "commence_time", ("home_team", "away_team")]},
+        ),
         ("Identifiers", {"fields": ["sportradar_id", "commence_time_observed_at"]}),
     ]
+    inlines = [CompetitorInline]
 
     class Media:
         css = {"all": ["odds/admin.css"]}

@@ -46,9 +46,14 @@ def value_hash(text: str) -> int:
 GONE = value_hash(GONE_TEXT)
 
 
+_BASE_FIELDS = frozenset({"name", "price", "status"})
+
+
 @lru_cache(maxsize=1 << 16)
-def _outcome_text(name: str, price: str, status: str) -> str:
-    return json.dumps({"name": name, "price": price, "status": status})
+def _outcome_text(name: str, price: str, status: str, extra: tuple = ()) -> str:
+    # Extra facts (an exchange's last traded price, traded volume) follow in key order,
+    # so stored and observed outcomes give the same text.
+    return json.dumps({"name": name, "price": price, "status": status, **dict(sorted(extra))})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -56,18 +61,18 @@ def _price(price: Decimal) -> str:
     return price_text(price)
 
 
-def _order(item: tuple[str, str, str]) -> tuple[int, str]:
+def _order(item: tuple) -> tuple[int, str]:
     return (_ROLE_ORDER.get(item[0], 9), item[0])
 
 
-def _text(items: list[tuple[str, str, str]]) -> str:
+def _text(items: list[tuple]) -> str:
     items.sort(key=_order)
     return "[" + ", ".join(_outcome_text(*item) for item in items) + "]"
 
 
 def outcomes_text(outcomes: tuple[Outcome, ...]) -> str:
     """Canonical JSON text of a market's outcomes, as stored in MarketOdds.outcomes."""
-    return _text([(o.name, _price(o.price), o.status) for o in outcomes])
+    return _text([(o.name, _price(o.price), o.status, o.extra) for o in outcomes])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -81,7 +86,13 @@ def valued(outcomes: tuple[Outcome, ...]) -> tuple[str, int]:
 def text_from_json(outcomes: str | list[dict]) -> str:
     """Canonical text of stored outcomes (jsonb arrives as text through Django)."""
     loaded = json.loads(outcomes) if isinstance(outcomes, str) else outcomes
-    return _text([(o["name"], o["price"], o["status"]) for o in loaded])
+    return _text([(o["name"], o["price"], o["status"], _extra(o)) for o in loaded])
+
+
+def _extra(outcome: dict) -> tuple:
+    if len(outcome) == len(_BASE_FIELDS):
+        return ()
+    return tuple(sorted((k, v) for k, v in outcome.items() if k not in _BASE_FIELDS))
 
 
 @dataclass(slots=True)
@@ -172,7 +183,8 @@ def swap_sides(markets: tuple[Market, ...]) -> tuple[Market, ...]:
         if line is not None and base_key in _HANDICAP_KEYS:
             line = -line
         outcomes = tuple(
-            Outcome(_SWAPPED_NAMES.get(o.name, o.name), o.price, o.status) for o in market.outcomes
+            Outcome(_SWAPPED_NAMES.get(o.name, o.name), o.price, o.status, o.extra)
+            for o in market.outcomes
         )
         swapped.append(Market(market.key, outcomes, market.period, line))
     return tuple(swapped)

@@ -204,6 +204,7 @@ class EntityResolver:
         return Event(
             tournament_id=self.tournaments[(self.sports[ref.sport_key], ref.tournament_key)],
             name=ref.name,
+            kind=ref.kind,
             home_team=ref.home_team,
             away_team=ref.away_team,
             commence_time=ref.commence_time,

@@ -11,12 +11,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from odds.captures import OPEN, SUSPENDED, Capture, Problem
+from odds.captures import MATCH, OPEN, OUTRIGHT, RACE, SUSPENDED, Capture, Problem
 
 _SNAKE = re.compile(r"^[a-z0-9_]+$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _MAX_LINE = Decimal("99999.999")
 _STATUSES = frozenset({OPEN, SUSPENDED})
+_KINDS = frozenset({MATCH, RACE, OUTRIGHT})
+_RESULTS = frozenset({"", "winner", "placed", "loser", "removed"})
+_OUTCOME_FIELDS = frozenset({"name", "price", "status"})
+# EventCompetitor and Event column sizes.
+_MAX_COMPETITOR, _MAX_ID, _MAX_EVENT_NAME = 200, 128, 300
 # Partitions exist for any time, but a capture outside these years is a broken clock
 # or a broken file, not odds.
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,12 +72,15 @@ def _reason(capture: Capture) -> str | None:
         ("home team", event.home_team),
         ("away team", event.away_team),
         ("event id", event.source_event_id),
+        ("event title", event.title),
         ("bookmaker name", capture.bookmaker.name),
+        *(("competitor", c.name) for c in event.competitors),
     ):
         if not _storable(text):
             return f"the {name} {text!r} holds a NUL or an unpaired surrogate character"
-    if not event.home_team.strip() or not event.away_team.strip():
-        return "an event needs both teams"
+    reason = _kind_reason(event)
+    if reason:
+        return reason
     if not event.source_event_id:
         return "the event has no id in its source"
     if not _slug(capture.bookmaker.key) or not _slug(event.sport_key):
@@ -81,6 +89,29 @@ def _reason(capture: Capture) -> str | None:
         reason = _market_reason(market)
         if reason:
             return f"market {market.key!r}: {reason}"
+    return None
+
+
+def _kind_reason(event) -> str | None:
+    if event.kind not in _KINDS:
+        return f"event kind {event.kind!r} is not one of {', '.join(sorted(_KINDS))}"
+    if event.kind == MATCH:
+        if not event.home_team.strip() or not event.away_team.strip():
+            return "an event needs both teams"
+        return None
+    if not event.name.strip():
+        return f"a {event.kind} needs a title"
+    if len(event.name) > _MAX_EVENT_NAME:
+        return f"the title is longer than {_MAX_EVENT_NAME} characters"
+    for competitor in event.competitors:
+        if not competitor.name.strip():
+            return "a competitor has no name"
+        if len(competitor.name) > _MAX_COMPETITOR or len(competitor.external_id) > _MAX_ID:
+            return f"competitor {competitor.name[:40]!r}...: name or id too long"
+        if not 0 <= competitor.sort_order < 2**31:
+            return f"competitor sort order {competitor.sort_order} is out of range"
+        if competitor.result not in _RESULTS:
+            return f"competitor result {competitor.result!r} is not known"
     return None
 
 
@@ -119,4 +150,7 @@ def _outcomes_reason(outcomes: tuple) -> str | None:
             return f"outcome status {outcome.status!r} is not open or suspended"
         if not isinstance(outcome.price, Decimal) or not outcome.price > 1:
             return f"price {outcome.price!r} is not decimal odds above 1.0"
+        for key, value in outcome.extra:
+            if key in _OUTCOME_FIELDS or not _SNAKE.match(key) or not isinstance(value, str):
+                return f"outcome extra {key!r} must be a snake_case key with a text value"
     return None

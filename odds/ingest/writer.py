@@ -33,6 +33,7 @@ from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
+from odds.ingest.competitors import CompetitorSync
 from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.scopes import ScopeRegistry
 from odds.ingest.state import PairStateCache, dump_state, load_state
@@ -97,6 +98,7 @@ class CaptureWriter:
         self.store_raw = settings.ODDS_STORE_RAW_RESPONSES if store_raw is None else store_raw
         self.using = using
         self.resolver = EntityResolver(using=using)
+        self.competitors = CompetitorSync(using=using)
         self.states = PairStateCache()
         self.scopes = ScopeRegistry(using=using)
         self._scope_ids: dict[int, int] = {}
@@ -116,6 +118,7 @@ class CaptureWriter:
         if valid:
             resolved = self.resolver.resolve(valid)
             scope_ids = self.scopes.ids_for(valid)
+            self.competitors.sync(valid, [r.event_id for r in resolved])
             ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
             # Scope ids by capture for the batch (captures are frozen and alive meanwhile).
             self._scope_ids = {id(c): s for c, s in zip(valid, scope_ids, strict=True)}

@@ -1,8 +1,11 @@
 from odds.models.entities import (
     Bookmaker,
+    CompetitorResult,
     Event,
     EventAlias,
     EventBookmaker,
+    EventCompetitor,
+    EventKind,
     Sport,
     Tournament,
 )
@@ -13,9 +16,12 @@ from odds.models.timeseries import MarketOdds, OddsSnapshot
 __all__ = [
     "Bookmaker",
     "CaptureScope",
+    "CompetitorResult",
     "Event",
     "EventAlias",
     "EventBookmaker",
+    "EventCompetitor",
+    "EventKind",
     "MarketOdds",
     "MarketOddsRecord",
     "OddsSnapshot",

@@ -70,11 +70,23 @@ def effective_commission(*, commission: Decimal | None, is_exchange: bool) -> De
     return Decimal(settings.ODDS_EXCHANGE_COMMISSION) if is_exchange else Decimal(0)
 
 
+class EventKind(models.TextChoices):
+    MATCH = "match", "match (home v away)"
+    RACE = "race", "race (runners)"
+    OUTRIGHT = "outright", "outright (competitors)"
+
+
 class Event(models.Model):
     tournament = models.ForeignKey(Tournament, on_delete=models.PROTECT, related_name="events")
     name = models.CharField(max_length=300)
-    home_team = models.CharField(max_length=150)
-    away_team = models.CharField(max_length=150)
+    kind = models.CharField(
+        max_length=16,
+        choices=EventKind.choices,
+        default=EventKind.MATCH,
+        help_text="A match has home and away teams; races and outrights have competitors.",
+    )
+    home_team = models.CharField(max_length=150, blank=True, default="")
+    away_team = models.CharField(max_length=150, blank=True, default="")
     commence_time = models.DateTimeField(help_text="Scheduled start, UTC.")
     sportradar_id = models.CharField(max_length=64, unique=True, blank=True, null=True)
     commence_time_observed_at = models.DateTimeField(
@@ -95,9 +107,39 @@ class Event(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(home_team__gt="") & Q(away_team__gt=""),
+                condition=~Q(kind=EventKind.MATCH) | (Q(home_team__gt="") & Q(away_team__gt="")),
                 name="event_teams_not_empty",
             ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompetitorResult(models.TextChoices):
+    UNKNOWN = "", "not settled"
+    WINNER = "winner", "winner"
+    PLACED = "placed", "placed"
+    LOSER = "loser", "loser"
+    REMOVED = "removed", "removed (non-runner)"
+
+
+class EventCompetitor(models.Model):
+    """A runner, player or team of a race or outright; its markets' outcomes carry its
+    name. ``result`` is the settled outcome as the source reported it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="competitors")
+    name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=128, blank=True, default="")
+    sort_order = models.PositiveIntegerField(default=0)
+    result = models.CharField(
+        max_length=16, choices=CompetitorResult.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["event", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="eventcompetitor_unique_name"),
         ]
 
     def __str__(self) -> str:
@@ -150,4 +192,13 @@ class EventBookmaker(models.Model):
         return f"{self.event} @ {self.bookmaker}"
 
 
-__all__ = ["Bookmaker", "Event", "EventBookmaker", "Sport", "Tournament"]
+__all__ = [
+    "Bookmaker",
+    "CompetitorResult",
+    "Event",
+    "EventBookmaker",
+    "EventCompetitor",
+    "EventKind",
+    "Sport",
+    "Tournament",
+]

@@ -24,7 +24,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from odds.captures import FULL_TIME, BookmakerRef, Capture, EventRef, Market, Outcome, Problem
+from odds.captures import (
+    FULL_TIME,
+    OUTRIGHT,
+    BookmakerRef,
+    Capture,
+    Competitor,
+    EventRef,
+    Market,
+    Outcome,
+    Problem,
+)
 from odds.prices import BadPrice, looks_american, to_decimal_odds
 from scraping.sources.base import Item, SourceError, json_safe, parse_json_text, parse_utc
 
@@ -457,12 +467,14 @@ def _event_ref(raw: dict, where: dict, response: _Response) -> EventRef | Proble
             "bad_sport", f"{label} has no usable sport_key ({sport_key!r}); skipped", context
         )
     home, away = _team(raw.get("home_team")), _team(raw.get("away_team"))
+    if not home and not away and _competitors(raw):
+        return _outright_ref(raw, label, context)
     if not home or not away:
         missing = " and ".join(n for n, t in (("home_team", home), ("away_team", away)) if not t)
         return Problem(
             "missing_team",
-            f"{label} has no {missing} (events without two teams, such as outrights, are "
-            "not stored); skipped",
+            f"{label} has no {missing} (an event without teams is stored only as an "
+            "outright, with outrights markets naming its competitors); skipped",
             context,
         )
     try:
@@ -483,6 +495,49 @@ def _event_ref(raw: dict, where: dict, response: _Response) -> EventRef | Proble
         away_team=away,
         commence_time=commence_time,
     )
+
+
+def _outright_ref(raw: dict, label: str, context: dict) -> EventRef | Problem:
+    """An event without teams whose markets name competitors (a league or tournament
+    winner): stored as an outright, outcomes named by competitor."""
+    try:
+        commence_time = parse_utc(raw.get("commence_time"))
+    except ValueError as exc:
+        return Problem("bad_time", f"{label} has a bad commence_time: {exc}; skipped", context)
+    sport_key = raw["sport_key"].strip().lower()
+    sport, sport_name = sport_of(sport_key)
+    title = raw.get("sport_title")
+    title = title.strip() if isinstance(title, str) and title.strip() else sport_key
+    return EventRef(
+        source=SOURCE,
+        source_event_id=raw["id"].strip(),
+        sport_key=sport,
+        sport_name=sport_name,
+        tournament_key=sport_key,
+        tournament_name=title,
+        home_team="",
+        away_team="",
+        commence_time=commence_time,
+        kind=OUTRIGHT,
+        title=title,
+        competitors=tuple(
+            Competitor(name, sort_order=i) for i, name in enumerate(_competitors(raw), 1)
+        ),
+    )
+
+
+def _competitors(raw: dict) -> list[str]:
+    """Outcome names of the event's outrights markets, in order of first appearance."""
+    names: dict[str, None] = {}
+    for book in _dicts(raw.get("bookmakers")):
+        for market in _dicts(book.get("markets")):
+            if map_market_key(str(market.get("key", "")).strip().lower()).kind != "outrights":
+                continue
+            for outcome in _dicts(market.get("outcomes")):
+                name = outcome.get("name")
+                if isinstance(name, str) and name.strip():
+                    names.setdefault(name.strip())
+    return list(names)
 
 
 def _team(value: Any) -> str:

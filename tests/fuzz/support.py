@@ -180,7 +180,13 @@ def check_capture(capture: Capture, *, stored: bool = True) -> None:
     assert capture.source_updated_at is None or _utc(capture.source_updated_at)
     assert SNAKE.match(capture.bookmaker.key), capture.bookmaker.key
     assert SNAKE.match(capture.event.sport_key), capture.event.sport_key
-    assert capture.event.home_team.strip() and capture.event.away_team.strip()
+    if capture.event.kind == "match":
+        assert capture.event.home_team.strip() and capture.event.away_team.strip()
+    else:  # races and outrights: a title and competitors instead of teams
+        assert capture.event.name.strip(), capture.event
+    for market in capture.markets:
+        for outcome in market.outcomes:
+            assert all(SNAKE.match(k) and isinstance(v, str) for k, v in outcome.extra), outcome
     identities = [market.identity for market in capture.markets]
     assert len(set(identities)) == len(identities), identities
     for market in capture.markets:
@@ -204,6 +210,8 @@ def check_capture(capture: Capture, *, stored: bool = True) -> None:
             *(event.home_team, event.away_team, event.country, book.name),
             *(capture.external_event_id, capture.event_url),
             *(o.name for m in capture.markets for o in m.outcomes),
+            event.title,
+            *(c.name for c in event.competitors),
         )
 
 
@@ -287,10 +295,10 @@ def mutated(draw, documents: st.SearchStrategy, *, max_mutations: int = 3):
         )
         if action == "delete":
             del parent[step]
-        elif action == "odd":
-            parent[step] = draw(odd_values)
+        elif action == "odd":  # a copy: odd_values' lists and dicts are shared objects
+            parent[step] = _copy(draw(odd_values))
         elif action == "any":
-            parent[step] = draw(json_like)
+            parent[step] = _copy(draw(json_like))
         elif action == "rename" and isinstance(parent, dict):
             parent[draw(text_values)] = parent.pop(step)
         elif action == "empty":

@@ -43,8 +43,8 @@ def test_truncated_json_fails_the_run_with_a_clear_error():
 
 @pytest.mark.django_db
 def test_unknown_format_is_refused_with_the_choices():
-    with pytest.raises(CommandError, match=r"invalid choice: 'betfair'.*theoddsapi"):
-        call_command("ingest", "betfair", "x.json")
+    with pytest.raises(CommandError, match=r"invalid choice: 'smarkets'.*theoddsapi"):
+        call_command("ingest", "smarkets", "x.json")
 
 
 @pytest.mark.django_db

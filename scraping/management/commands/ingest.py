@@ -28,7 +28,9 @@ class Command(BaseCommand):
             choices=list(EXTENSIONS),
             help="theoddsapi: /v4/sports/{sport}/odds responses or historical envelopes "
             "(.json, .json.gz); oddsharvester: OddsHarvester JSON output (.json); "
-            "footballdata: football-data.co.uk season CSVs (.csv).",
+            "footballdata: football-data.co.uk season CSVs (.csv); betfair: Betfair "
+            "exchange historic stream files (BASIC/ADVANCED/PRO; plain, .gz, .bz2, tar; "
+            "every file of a folder).",
         )
         parser.add_argument("paths", nargs="+", help="Files, folders or quoted globs.")
         parser.add_argument(
@@ -42,6 +44,15 @@ class Command(BaseCommand):
             default="auto",
             help="theoddsapi only: price format of the files. auto (default) detects it "
             "per file: American prices are whole numbers of 100 or more, or negative.",
+        )
+        parser.add_argument(
+            "--interval-ms",
+            type=int,
+            default=None,
+            help="betfair only: store at most one capture per market per this many "
+            "milliseconds; the last state before each boundary and the final state are "
+            "kept; 0 stores every update (default: the ODDS_BETFAIR_INTERVAL_MS setting, "
+            "1000).",
         )
         parser.add_argument(
             "--store-raw",
@@ -69,6 +80,12 @@ class Command(BaseCommand):
                 parameters["captured_at"] = self._time(options["captured_at"])
         elif options["captured_at"] or options["odds_format"] != "auto":
             raise CommandError("--captured-at and --odds-format apply to theoddsapi files only.")
+        if options["interval_ms"] is not None:
+            if file_format != "betfair":
+                raise CommandError("--interval-ms applies to betfair files only.")
+            if options["interval_ms"] < 0:
+                raise CommandError("--interval-ms must be 0 or more.")
+            parameters["interval_ms"] = options["interval_ms"]
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
 
