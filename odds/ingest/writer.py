@@ -32,8 +32,8 @@ from django.db import OperationalError, connections, transaction
 from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
-from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
 from odds.ingest.competitors import CompetitorSync
+from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
 from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.scopes import ScopeRegistry
 from odds.ingest.state import PairStateCache, dump_state, load_state
