@@ -87,8 +87,10 @@ def test_outrights_ingest_stores_the_event_and_its_competitors():
     raw = json.loads(OUTRIGHTS.read_text())
     names = {o["name"] for b in raw[0]["bookmakers"] for m in b["markets"] for o in m["outcomes"]}
     assert set(event.competitors.values_list("name", flat=True)) == names
-    best = {b.outcome: b.price for b in selectors.best_prices(event, "outrights")}
-    assert best["Scottie Scheffler"] == Decimal("4.8")
+    # At the capture (pre-match, fresh); Betfair's back prices count after its 5 %.
+    captured = datetime(2025, 3, 1, 10, 15, tzinfo=UTC)
+    best = {b.outcome: b.price for b in selectors.best_prices(event, "outrights", at=captured)}
+    assert best["Scottie Scheffler"] == Decimal("4.61")  # Betfair 4.8: 1 + 3.8 x 0.95
     assert best["Jon Rahm"] == Decimal("12")
 
 

@@ -93,7 +93,8 @@ def test_fixture_folder_stores_one_match_and_one_race(tmp_path):
         ("btts_lay", None),
     }
     best = {b.outcome: b.price for b in selectors.best_prices(match, "h2h", at=match_time(match))}
-    assert best == {"home": Decimal("2.12"), "draw": Decimal("3.3"), "away": Decimal("3.5")}
+    # Back 2.12 / 3.3 / 3.5 pay 1 + (p - 1) x 0.95 after the exchange's 5 % commission.
+    assert best == {"home": Decimal("2.064"), "draw": Decimal("3.185"), "away": Decimal("3.375")}
     race = Event.objects.get(kind="race")
     assert dict(race.competitors.values_list("name", "result")) == {
         "Alpha": "winner",
