@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -32,6 +33,7 @@ from odds.captures import Capture, Problem
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.entities import EntityResolver, Resolved
+from odds.ingest.refused import write_isolating
 from odds.ingest.state import PairStateCache, dump_state, load_state
 from odds.ingest.validation import validate_capture
 from odds.partitioning import ensure_partitions_for
@@ -105,11 +107,31 @@ class CaptureWriter:
                 valid.append(capture)
         valid.sort(key=lambda c: c.captured_at)
         if valid:
-            resolved = self.resolver.resolve(valid)
             ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
-            stats.add(self._write_with_retries(list(zip(valid, resolved, strict=True))))
+            stats.add(
+                write_isolating(
+                    self._resolve_and_write,
+                    valid,
+                    stats_type=IngestStats,
+                    on_refused=self._forget_caches,
+                )
+            )
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _resolve_and_write(self, captures: list[Capture]) -> IngestStats:
+        # Inside a caller's transaction a refused statement would abort it: a savepoint
+        # keeps it usable for the retry. In autocommit each statement stands alone, and a
+        # transaction around entity creation would only hold its locks longer.
+        in_transaction = connections[self.using].in_atomic_block
+        with transaction.atomic(using=self.using) if in_transaction else nullcontext():
+            resolved = self.resolver.resolve(captures)
+            return self._write_with_retries(list(zip(captures, resolved, strict=True)))
+
+    def _forget_caches(self) -> None:
+        # Ids read or made in a rolled-back savepoint may not exist any more.
+        self.resolver = EntityResolver(using=self.using)
+        self.states.clear()
 
     def _write_with_retries(self, batch: list[tuple[Capture, Resolved]]) -> IngestStats:
         for attempt in range(_ATTEMPTS):
