@@ -45,6 +45,29 @@ def shifted_copies(files: list[Path], days: int, folder: Path) -> list[Path]:
     return copies
 
 
+BIG_EVENTS = 29_264  # the 50 MB file of issue 10
+
+
+def big_file(files: list[Path], folder: Path, *, events: int = BIG_EVENTS) -> Path:
+    """One historical envelope of ``events`` events (about 50 MB of JSON): the real
+    events of the history, each repeated under a new id and a day later each round, so
+    the file is real in shape and every event is distinct. Written outside the project."""
+    first = json.loads(gzip.decompress(files[0].read_bytes()))
+    real = [e for path in files for e in json.loads(gzip.decompress(path.read_bytes()))["data"]]
+    target = folder / "big.json"
+    with target.open("w") as out:
+        out.write(f'{{"timestamp": {json.dumps(first["timestamp"])}, "data": [')
+        for n in range(events):
+            event = dict(real[n % len(real)])
+            event["id"] = f"{event['id']}-{n}"
+            moment = datetime.fromisoformat(event["commence_time"].replace("Z", "+00:00"))
+            shifted = moment + timedelta(days=n // len(real))
+            event["commence_time"] = shifted.strftime("%Y-%m-%dT%H:%M:%SZ")
+            out.write(("," if n else "") + json.dumps(event))
+        out.write("]}")
+    return target
+
+
 def database_url() -> str:
     params = connection.settings_dict
     host = params["HOST"]

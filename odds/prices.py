@@ -28,6 +28,7 @@ Precision, exactly (tests/fuzz/test_prices_properties.py checks each claim):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -165,7 +166,33 @@ def _check_odds(price: Decimal) -> None:
         raise BadPrice(price, f"is not decimal odds above 1.0 and below {MAX_PRICE:,.0f}")
 
 
-def looks_american(prices: list[object]) -> bool:
+class FormatVote:
+    """:func:`looks_american` for prices met one at a time, as a streamed file gives them."""
+
+    __slots__ = ("american", "decimal")
+
+    def __init__(self) -> None:
+        self.american = 0
+        self.decimal = False
+
+    def add(self, value: object) -> None:
+        if self.decimal:
+            return  # decided: one decimal-looking price is enough
+        try:
+            number = _to_decimal(value)
+        except BadPrice:
+            return
+        if number == number.to_integral() and abs(number) >= HUNDRED:
+            self.american += 1
+        elif number > ONE:
+            self.decimal = True
+
+    @property
+    def is_american(self) -> bool:
+        return self.american >= 2 and not self.decimal
+
+
+def looks_american(prices: Iterable[object]) -> bool:
     """Whether a set of prices from one response is in American format.
 
     A file does not say which format it holds. American prices are whole numbers of at
@@ -176,14 +203,9 @@ def looks_american(prices: list[object]) -> bool:
     negative price in a decimal file is that price's error, and an American file with a
     -50 in it is still read as American.
     """
-    american = 0
+    vote = FormatVote()
     for value in prices:
-        try:
-            number = _to_decimal(value)
-        except BadPrice:
-            continue
-        if number == number.to_integral() and abs(number) >= HUNDRED:
-            american += 1
-        elif number > ONE:
-            return False  # decimal odds: one is enough, a whole file of them is the norm
-    return american >= 2
+        vote.add(value)
+        if vote.decimal:
+            break
+    return vote.is_american

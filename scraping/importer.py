@@ -113,8 +113,15 @@ def iter_file_items(
 
 
 def _file_items(module, path: Path, options: dict[str, Any], stats: dict) -> Iterator[Item]:
+    """The file's items in time order. A file whose captures share one time is passed on
+    as it is read (memory holds one event, not the file); the others are sorted. What
+    came before a SourceError part-way through the file is kept."""
     try:
-        items = list(module.parse_file(path, **options))
+        items = module.parse_file(path, **options)
+        if getattr(module, "ONE_CAPTURE_TIME_PER_FILE", False):
+            yield from items
+            return
+        items = list(items)
     except SourceError as error:
         stats["files_failed"] += 1
         yield Problem(error.error_type, error.message, {**error.context, "file": str(path)})
