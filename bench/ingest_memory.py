@@ -1,9 +1,10 @@
 """Peak memory of ``manage.py ingest`` as the input grows: it should stay flat.
 
-The import streams: one file's captures and one batch of rows in memory at a time. We
+The import streams: one event of a file and one batch of rows in memory at a time. We
 run the real command in a fresh process on 10, 41 and 164 history envelopes (the 41
 real ones, then copies shifted by whole days into a temporary folder outside the
-project) and print each process's peak resident memory.
+project), and on one envelope of 29,264 events (about 50 MB, made there from the real
+events under new ids), and print each process's peak resident memory.
 
     .venv/bin/python bench/ingest_memory.py
 """
@@ -99,12 +100,20 @@ def main() -> None:
         print(f"Peak memory of manage.py ingest on {database_label()}")
         folder = Path(tmp)
         grown = real + [p for d in (1, 2, 3) for p in shifted_copies(real, d, folder)]
+        big = big_file(real, folder)
         results = []
-        for label, paths in (("10 files", real[:10]), ("41 files", real), ("164 files", grown)):
+        cases = (
+            ("10 files", real[:10]),
+            ("41 files", real),
+            ("164 files", grown),
+            (f"one {big.stat().st_size / 1e6:.0f} MB file", [big]),
+        )
+        for label, paths in cases:
             kb, summary = peak_kb(paths)
             results.append(kb)
-            print(f"  {label:>9}: peak {kb / 1024:7.1f} MB   {summary}")
-        print(f"  ratio 164 files / 10 files: {results[-1] / results[0]:.2f}x")
+            print(f"  {label:>16}: peak {kb / 1024:7.1f} MB   {summary}")
+        print(f"  ratio 164 files / 10 files: {results[2] / results[0]:.2f}x")
+        print(f"  ratio 50 MB file / 10 files: {results[3] / results[0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Files are read one after another (memory holds one file's captures, not the whole
 import) in the order of their earliest capture, and each file's captures are handed
-over in time order, so an import of a folder of snapshots writes history forwards.
+over in time order, so an import of a folder of snapshots writes history forwards. A
+format whose files hold one capture time each (The Odds API) is streamed instead: its
+items are handed over as they are read, so memory holds one event, not the file.
 A file that cannot be read becomes an error of the run; the other files still count.
 """
 
