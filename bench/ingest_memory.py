@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime, timedelta
+from itertools import count
 from pathlib import Path
 
 from common import ROOT, bench_database, database_label, history_files
@@ -52,21 +53,27 @@ BIG_EVENTS = 29_264  # the 50 MB file of issue 10
 def big_file(files: list[Path], folder: Path, *, events: int = BIG_EVENTS) -> Path:
     """One historical envelope of ``events`` events (about 50 MB of JSON): the real
     events of the history, each repeated under a new id and a day later each round, so
-    the file is real in shape and every event is distinct. Written outside the project."""
+    the file is real in shape and every event is distinct. Written outside the project,
+    one source file at a time: a child process inherits this one's peak memory (Linux
+    keeps ``ru_maxrss`` across fork and exec), so the benchmark must stay small."""
     first = json.loads(gzip.decompress(files[0].read_bytes()))
-    real = [e for path in files for e in json.loads(gzip.decompress(path.read_bytes()))["data"]]
     target = folder / "big.json"
+    written = 0
     with target.open("w") as out:
         out.write(f'{{"timestamp": {json.dumps(first["timestamp"])}, "data": [')
-        for n in range(events):
-            event = dict(real[n % len(real)])
-            event["id"] = f"{event['id']}-{n}"
-            moment = datetime.fromisoformat(event["commence_time"].replace("Z", "+00:00"))
-            shifted = moment + timedelta(days=n // len(real))
-            event["commence_time"] = shifted.strftime("%Y-%m-%dT%H:%M:%SZ")
-            out.write(("," if n else "") + json.dumps(event))
-        out.write("]}")
-    return target
+        for round_ in count():
+            for path in files:
+                for event in json.loads(gzip.decompress(path.read_bytes()))["data"]:
+                    if written == events:
+                        out.write("]}")
+                        return target
+                    event["id"] = f"{event['id']}-{written}"
+                    start = datetime.fromisoformat(event["commence_time"].replace("Z", "+00:00"))
+                    start += timedelta(days=round_)
+                    event["commence_time"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    out.write(("," if written else "") + json.dumps(event))
+                    written += 1
+    raise AssertionError("unreachable")
 
 
 def database_url() -> str:
