@@ -1,9 +1,10 @@
 """Peak memory of ``manage.py ingest`` as the input grows: it should stay flat.
 
-The import streams: one file's captures and one batch of rows in memory at a time. We
+The import streams: one event of a file and one batch of rows in memory at a time. We
 run the real command in a fresh process on 10, 41 and 164 history envelopes (the 41
 real ones, then copies shifted by whole days into a temporary folder outside the
-project) and print each process's peak resident memory.
+project), and on one envelope of 29,264 events (about 50 MB, made there from the real
+events under new ids), and print each process's peak resident memory.
 
     .venv/bin/python bench/ingest_memory.py
 """
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime, timedelta
+from itertools import count
 from pathlib import Path
 
 from common import ROOT, bench_database, database_label, history_files
@@ -43,6 +45,35 @@ def shifted_copies(files: list[Path], days: int, folder: Path) -> list[Path]:
         target.write_bytes(gzip.compress(json.dumps(envelope).encode()))
         copies.append(target)
     return copies
+
+
+BIG_EVENTS = 29_264  # the 50 MB file of issue 10
+
+
+def big_file(files: list[Path], folder: Path, *, events: int = BIG_EVENTS) -> Path:
+    """One historical envelope of ``events`` events (about 50 MB of JSON): the real
+    events of the history, each repeated under a new id and a day later each round, so
+    the file is real in shape and every event is distinct. Written outside the project,
+    one source file at a time: a child process inherits this one's peak memory (Linux
+    keeps ``ru_maxrss`` across fork and exec), so the benchmark must stay small."""
+    first = json.loads(gzip.decompress(files[0].read_bytes()))
+    target = folder / "big.json"
+    written = 0
+    with target.open("w") as out:
+        out.write(f'{{"timestamp": {json.dumps(first["timestamp"])}, "data": [')
+        for round_ in count():
+            for path in files:
+                for event in json.loads(gzip.decompress(path.read_bytes()))["data"]:
+                    if written == events:
+                        out.write("]}")
+                        return target
+                    event["id"] = f"{event['id']}-{written}"
+                    start = datetime.fromisoformat(event["commence_time"].replace("Z", "+00:00"))
+                    start += timedelta(days=round_)
+                    event["commence_time"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    out.write(("," if written else "") + json.dumps(event))
+                    written += 1
+    raise AssertionError("unreachable")
 
 
 def database_url() -> str:
@@ -76,12 +107,20 @@ def main() -> None:
         print(f"Peak memory of manage.py ingest on {database_label()}")
         folder = Path(tmp)
         grown = real + [p for d in (1, 2, 3) for p in shifted_copies(real, d, folder)]
+        big = big_file(real, folder)
         results = []
-        for label, paths in (("10 files", real[:10]), ("41 files", real), ("164 files", grown)):
+        cases = (
+            ("10 files", real[:10]),
+            ("41 files", real),
+            ("164 files", grown),
+            (f"one {big.stat().st_size / 1e6:.0f} MB file", [big]),
+        )
+        for label, paths in cases:
             kb, summary = peak_kb(paths)
             results.append(kb)
-            print(f"  {label:>9}: peak {kb / 1024:7.1f} MB   {summary}")
-        print(f"  ratio 164 files / 10 files: {results[-1] / results[0]:.2f}x")
+            print(f"  {label:>16}: peak {kb / 1024:7.1f} MB   {summary}")
+        print(f"  ratio 164 files / 10 files: {results[2] / results[0]:.2f}x")
+        print(f"  ratio 50 MB file / 10 files: {results[3] / results[0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ Precision, exactly (tests/fuzz/test_prices_properties.py checks each claim):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -165,23 +166,46 @@ def _check_odds(price: Decimal) -> None:
         raise BadPrice(price, f"is not decimal odds above 1.0 and below {MAX_PRICE:,.0f}")
 
 
-def looks_american(prices: list[object]) -> bool:
+class FormatVote:
+    """:func:`looks_american` for prices met one at a time, as a streamed file gives them."""
+
+    __slots__ = ("american", "decimal")
+
+    def __init__(self) -> None:
+        self.american = 0
+        self.decimal = False
+
+    def add(self, value: object) -> None:
+        if self.decimal:
+            return  # decided: one decimal-looking price is enough
+        try:
+            number = _to_decimal(value)
+        except BadPrice:
+            return
+        if number == number.to_integral() and abs(number) >= HUNDRED:
+            self.american += 1
+        elif number > ONE:
+            self.decimal = True
+
+    @property
+    def is_american(self) -> bool:
+        return self.american >= 2 and not self.decimal
+
+
+def looks_american(prices: Iterable[object]) -> bool:
     """Whether a set of prices from one response is in American format.
 
-    A file does not say which format it holds. American prices are whole numbers of
-    at least 100 in size and may be negative; decimal odds are never negative and a
-    whole-number decimal price of 100 or more is rare enough that a whole response of
-    them is American. One negative price decides it, so an American file with a bad
-    price (say -50) is still read as American and that price reported.
+    A file does not say which format it holds. American prices are whole numbers of at
+    least 100 in size; decimal odds are above 1.0 and rarely whole numbers of 100 or more.
+    The response is American when at least two prices look American and none looks
+    decimal. Prices that fit neither format (0, 1.0, -50, -2.5, text) do not vote: they
+    are bad in either, and are reported as bad prices once the format is decided. So one
+    negative price in a decimal file is that price's error, and an American file with a
+    -50 in it is still read as American.
     """
-    numbers = []
+    vote = FormatVote()
     for value in prices:
-        try:
-            numbers.append(_to_decimal(value))
-        except BadPrice:
-            continue
-    if not numbers:
-        return False
-    if any(n < 0 for n in numbers):
-        return True
-    return all(n == n.to_integral() and abs(n) >= HUNDRED for n in numbers)
+        vote.add(value)
+        if vote.decimal:
+            break
+    return vote.is_american

@@ -2,7 +2,9 @@
 
 Files are read one after another (memory holds one file's captures, not the whole
 import) in the order of their earliest capture, and each file's captures are handed
-over in time order, so an import of a folder of snapshots writes history forwards.
+over in time order, so an import of a folder of snapshots writes history forwards. A
+format whose files hold one capture time each (The Odds API) is streamed instead: its
+items are handed over as they are read, so memory holds one event, not the file.
 A file that cannot be read becomes an error of the run; the other files still count.
 """
 
@@ -124,11 +126,18 @@ def iter_file_items(
 
 
 def _file_items(module, path: Path, options: dict[str, Any], stats: dict) -> Iterator[Item]:
+    """The file's items in time order. A file whose captures share one time is passed on
+    as it is read (memory holds one event, not the file); the others are sorted. What
+    came before a SourceError part-way through the file is kept."""
     if getattr(module, "STREAMING", False):
         yield from _streamed_items(module, path, options, stats)
         return
     try:
-        items = list(module.parse_file(path, **options))
+        items = module.parse_file(path, **options)
+        if getattr(module, "ONE_CAPTURE_TIME_PER_FILE", False):
+            yield from items
+            return
+        items = list(items)
     except SourceError as error:
         stats["files_failed"] += 1
         yield Problem(error.error_type, error.message, {**error.context, "file": str(path)})

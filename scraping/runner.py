@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -299,14 +299,7 @@ def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, sta
     the record is written on a fresh connection; if the database is still unreachable,
     the run stays 'running' until the reaper fails it.
     """
-    database_lost = isinstance(exc, DatabaseError | psycopg.Error)
-    error_type = (
-        "database_unavailable"
-        if database_lost
-        else "crash"
-        if isinstance(exc, Exception)
-        else "interrupted"
-    )
+    error_type = _crash_type(exc)
     for attempt in range(2):
         try:
             _record_crash(run, tally, exc, error_type, stats, started)
@@ -316,6 +309,24 @@ def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, sta
                 connection.close()  # a broken connection; the next query opens a new one
             else:
                 return  # still unreachable: the reaper will finish the run
+
+
+# Only these mean the server or the connection is gone, so running again may succeed. A
+# DataError or IntegrityError is a value PostgreSQL refuses: it fails the same way again.
+_CONNECTION_LOST = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+def _crash_type(exc: BaseException) -> str:
+    if isinstance(exc, _CONNECTION_LOST):
+        return "database_unavailable"
+    if isinstance(exc, DatabaseError | psycopg.Error):
+        return "database_error"
+    return "crash" if isinstance(exc, Exception) else "interrupted"
 
 
 def _record_crash(run, tally, exc, error_type: str, stats: dict, started: float) -> None:
@@ -342,6 +353,12 @@ def _crash_message(exc: BaseException, error_type: str) -> str:
             f"The database connection was lost ({type(exc).__name__}: {first_line}). The "
             "batch being written was rolled back; run the same command again to store the "
             "rest (captures already stored are skipped)."
+        )
+    if error_type == "database_error":
+        return (
+            f"PostgreSQL refused the batch ({type(exc).__name__}: {first_line}). The batch "
+            "was rolled back; running again fails the same way until the value it names is "
+            "fixed in the source."
         )
     return f"{type(exc).__name__}: {exc}"
 

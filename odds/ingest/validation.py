@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from odds.captures import MATCH, OPEN, OUTRIGHT, RACE, SUSPENDED, Capture, Problem
+from odds.ingest.limits import too_long
 
 _SNAKE = re.compile(r"^[a-z0-9_]+$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -41,20 +42,38 @@ def _storable(text: str) -> bool:
 
 def validate_capture(capture: Capture) -> Problem | None:
     reason = _reason(capture)
-    if reason is None:
-        return None
+    if reason is not None:
+        return _rejected(capture, "invalid_capture", reason)
+    if overlong := too_long(capture):
+        return _rejected(
+            capture,
+            "value_too_long",
+            f"{overlong.describe()}; shorten it in the source",
+            **overlong.context(),
+        )
+    return None
+
+
+def _rejected(capture: Capture, error_type: str, reason: str, **extra) -> Problem:
     return Problem(
-        "invalid_capture",
-        f"capture of {capture.event.name!r} at {capture.bookmaker.key!r} rejected: {reason}",
+        error_type,
+        f"capture of {_shown(capture.event.name)} at {_shown(capture.bookmaker.key)} "
+        f"rejected: {reason}",
         {
             "source": capture.event.source,
-            "source_event_id": capture.event.source_event_id,
-            "bookmaker": capture.bookmaker.key,
+            "source_event_id": capture.event.source_event_id[:200],
+            "bookmaker": capture.bookmaker.key[:200],
             "captured_at": str(capture.captured_at),
+            **extra,
         },
         bookmaker_key=capture.bookmaker.key,
         event=capture.event,
     )
+
+
+def _shown(text: str) -> str:
+    # A 300-character team name would bury the reason; the context keeps it whole.
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _reason(capture: Capture) -> str | None:

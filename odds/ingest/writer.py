@@ -21,6 +21,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -35,6 +36,7 @@ from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.competitors import CompetitorSync
 from odds.ingest.copy import MARKET_COLUMNS, SNAPSHOT_COLUMNS, copy_rows
 from odds.ingest.entities import EntityResolver, Resolved
+from odds.ingest.refused import write_isolating
 from odds.ingest.scopes import ScopeRegistry
 from odds.ingest.state import PairStateCache, dump_state, load_state
 from odds.ingest.validation import validate_capture
@@ -116,15 +118,37 @@ class CaptureWriter:
                 valid.append(capture)
         valid.sort(key=lambda c: c.captured_at)
         if valid:
-            resolved = self.resolver.resolve(valid)
-            scope_ids = self.scopes.ids_for(valid)
-            self.competitors.sync(valid, [r.event_id for r in resolved])
             ensure_partitions_for({c.captured_at for c in valid}, using=self.using)
-            # Scope ids by capture for the batch (captures are frozen and alive meanwhile).
-            self._scope_ids = {id(c): s for c, s in zip(valid, scope_ids, strict=True)}
-            stats.add(self._write_with_retries(list(zip(valid, resolved, strict=True))))
+            stats.add(
+                write_isolating(
+                    self._resolve_and_write,
+                    valid,
+                    stats_type=IngestStats,
+                    on_refused=self._forget_caches,
+                )
+            )
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _resolve_and_write(self, captures: list[Capture]) -> IngestStats:
+        # Inside a caller's transaction a refused statement would abort it: a savepoint
+        # keeps it usable for the retry. In autocommit each statement stands alone, and a
+        # transaction around entity creation would only hold its locks longer.
+        in_transaction = connections[self.using].in_atomic_block
+        with transaction.atomic(using=self.using) if in_transaction else nullcontext():
+            resolved = self.resolver.resolve(captures)
+            scope_ids = self.scopes.ids_for(captures)
+            self.competitors.sync(captures, [r.event_id for r in resolved])
+            # Scope ids by capture for the batch (captures are frozen and alive meanwhile).
+            self._scope_ids = {id(c): s for c, s in zip(captures, scope_ids, strict=True)}
+            return self._write_with_retries(list(zip(captures, resolved, strict=True)))
+
+    def _forget_caches(self) -> None:
+        # Ids read or made in a rolled-back savepoint may not exist any more.
+        self.resolver = EntityResolver(using=self.using)
+        self.competitors = CompetitorSync(using=self.using)
+        self.scopes = ScopeRegistry(using=self.using)
+        self.states.clear()
 
     def _write_with_retries(self, batch: list[tuple[Capture, Resolved]]) -> IngestStats:
         for attempt in range(_ATTEMPTS):

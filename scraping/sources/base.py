@@ -58,6 +58,26 @@ def parse_utc(value: object) -> datetime:
         raise ValueError(f"time {value!r} is out of the range a time can have in UTC") from None
 
 
+class NewestTime:
+    """The newest of the time texts met (those that are times), each distinct text parsed
+    once in a row: a streamed file gives hundreds of thousands, mostly repeats."""
+
+    def __init__(self) -> None:
+        self.value: datetime | None = None
+        self._last: object = None
+
+    def add(self, text: object) -> None:
+        if text == self._last:
+            return
+        self._last = text
+        try:
+            moment = parse_utc(text)
+        except ValueError:
+            return
+        if self.value is None or moment > self.value:
+            self.value = moment
+
+
 # --- what PostgreSQL can store -----------------------------------------------------------
 
 REPLACEMENT = "\ufffd"

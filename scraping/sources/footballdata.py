@@ -68,7 +68,10 @@ phase (a bookmaker without AH columns never has spreads judged gone); a market d
 a bad price or line in that row goes in ``Capture.skipped_keys``, so it is judged gone only
 when its cells are empty, never because its price was unreadable. A bad price
 (not decimal odds above 1.0, or an empty cell beside filled ones) is a ``bad_price``
-Problem naming the line, column, raw value and match; only that market is dropped.
+Problem naming the line, column, raw value and match; only that market is dropped. A row
+with fewer cells than the header (a file cut off mid-row by an interrupted download) is a
+``truncated_row`` Problem naming its line and last column; that match is skipped whole,
+since its last cell may itself be cut short.
 """
 
 from __future__ import annotations
@@ -221,6 +224,9 @@ def parse_file(path: str | Path) -> Iterator[Item]:
         has_time = "Time" in header
         for line, row in _rows(reader, path):
             if _is_blank(row):
+                continue
+            if None in row.values():  # csv fills the columns a short row lacks with None
+                yield _cut_off(row, header, file=path.name, line=line)
                 continue
             yield from _row_items(row, books=books, has_time=has_time, file=path.name, line=line)
 
@@ -486,6 +492,18 @@ def _event(row: dict, *, has_time: bool, where: _Where) -> EventRef | Problem:
         home_team=home,
         away_team=away,
         commence_time=kickoff,
+    )
+
+
+def _cut_off(row: dict, header: list[str], *, file: str, line: int) -> Problem:
+    # Its last cell may be cut mid-number (2.35 read as 2.3): nothing of the row is trusted.
+    found = sum(value is not None for value in row.values())
+    return _row_problem(
+        "truncated_row",
+        f"ends after {found} of the header's {len(header)} columns (at "
+        f"{header[found - 1]!r}): the file looks cut off (an interrupted download or copy?), "
+        "so the match is skipped; download the file again",
+        _Where(file=file, line=line, fragment=_fragment(row)),
     )
 
 

@@ -13,10 +13,8 @@ beyond reading a file.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,10 +33,21 @@ from odds.captures import (
     Outcome,
     Problem,
 )
-from odds.prices import BadPrice, looks_american, to_decimal_odds
-from scraping.sources.base import Item, SourceError, json_safe, parse_json_text, parse_utc
+from odds.prices import BadPrice, FormatVote, looks_american, to_decimal_odds
+from scraping.sources import theoddsapi_stream
+from scraping.sources.base import (
+    Item,
+    NewestTime,
+    SourceError,
+    json_safe,
+    parse_json_text,
+    parse_utc,
+)
+from scraping.sources.json_reader import Reader
 
 SOURCE = "theoddsapi"
+# Every capture of a file shares the response's time: the importer streams its items.
+ONE_CAPTURE_TIME_PER_FILE = True
 ODDS_FORMATS = ("auto", "decimal", "american")
 
 # Exchanges quote back and lay prices; a book with a *_lay market is one too.
@@ -174,11 +183,53 @@ def parse_file(
 ) -> Iterator[Item]:
     """Captures from a saved response (``.json`` or ``.json.gz``), or SourceError.
 
-    A historical envelope's ``timestamp`` is the capture time; for a bare list it is
-    the newest ``last_update`` in it. An explicit ``captured_at`` wins over both.
+    A historical envelope's ``timestamp`` is the capture time (wherever it sits in the
+    file); for a bare list it is the newest ``last_update`` in it. An explicit
+    ``captured_at`` wins over both. Lists and envelopes are streamed
+    (:mod:`scraping.sources.theoddsapi_stream`): memory holds one event, whatever the size.
+    A file broken part-way gives the events before the break, then raises ``bad_json``.
     """
     path = Path(path)
-    document = _load_json(path)
+    _check_odds_format(odds_format, str(path))
+    found = theoddsapi_stream.survey(path)
+    if found.error is not None:
+        try:  # a small file: the lenient reader takes NaN and says where the JSON breaks
+            document = _small_document(path)
+        except SourceError as error:
+            document, found.error = None, error
+        if document is not None:
+            return _parse_document(path, document, captured_at, odds_format)
+    if not _streamable(found):
+        if found.error is not None:
+            raise found.error
+        return _parse_document(path, _load_json(path), captured_at, odds_format)
+    if found.root.startswith("data") and captured_at is None and found.has_timestamp:
+        captured_at = _envelope_time(path, found.timestamp)
+    response = _Response(
+        captured_at=_resolve_time(captured_at, found.bookmakers, found.newest.value, str(path)),
+        odds_format=odds_format if odds_format != "auto" else _format_of(found.vote),
+        scope=scope_for(found.market_keys),
+        origin=str(path),
+    )
+    return _iter_events(theoddsapi_stream.iter_items(path, found), response)
+
+
+def _streamable(found: theoddsapi_stream.Survey) -> bool:
+    """A list of events, or an envelope: the shapes that can be large."""
+    if found.top == "start_array":
+        return True
+    keys = found.top_keys
+    if found.root is None or ("message" in keys and "bookmakers" not in keys):
+        return False  # an error body, a single event, or not a response at all
+    return "timestamp" in keys or found.error is not None
+
+
+def _format_of(vote: FormatVote) -> str:
+    return "american" if vote.is_american else "decimal"
+
+
+def _parse_document(path: Path, document: Any, captured_at, odds_format: str) -> Iterator[Item]:
+    """A document read whole: an error body, a single event, or a small file."""
     origin = str(path)
     if isinstance(document, list):
         return parse_events(
@@ -203,25 +254,32 @@ def parse_file(
     raise _unknown_format(path, document)
 
 
+_CHUNK = 1 << 20
+_SMALL_FILE = 4 << 20  # bytes of JSON the lenient reader may hold: about 50 MB of objects
+
+
 def capture_times(path: str | Path) -> tuple[datetime, datetime] | None:
     """(earliest, latest) capture time of a file without parsing it, to order backfills.
 
     Every capture in one file shares one time, so both are the same: the envelope's
-    timestamp, else the newest ``last_update``. None when the file tells nothing.
+    timestamp, else the newest ``last_update``. None when the file tells nothing. Reads
+    the file in 1 MB pieces.
     """
+    first_byte, timestamp, newest = None, None, NewestTime()
     try:
-        data = _read_bytes(Path(path))
+        with Reader(Path(path)) as reader:
+            for window in reader.windows(_CHUNK, 256):
+                if first_byte is None and window.strip():
+                    first_byte = window.lstrip()[:1]
+                match = timestamp is None and first_byte == b"{" and _TIMESTAMP_FIELD.search(window)
+                if match:
+                    timestamp = _try_time(match.group(1))
+                for match in _LAST_UPDATE_FIELD.finditer(window):
+                    newest.add(match.group(1).decode("utf-8", "replace"))
     except SourceError:
         return None
-    if data.lstrip()[:1] == b"{" and (match := _TIMESTAMP_FIELD.search(data)):
-        when = _try_time(match.group(1))
-        if when is not None:
-            return when, when
-    times = [t for m in _LAST_UPDATE_FIELD.finditer(data) if (t := _try_time(m.group(1)))]
-    if not times:
-        return None
-    newest = max(times)
-    return newest, newest
+    when = timestamp or newest.value
+    return (when, when) if when is not None else None
 
 
 def _try_time(raw: bytes) -> datetime | None:
@@ -231,31 +289,22 @@ def _try_time(raw: bytes) -> datetime | None:
         return None
 
 
+def _small_document(path: Path) -> Any:
+    """The whole document by the lenient reader when the file is small, else None."""
+    with Reader(path) as reader:
+        data = reader.read_up_to(_SMALL_FILE)
+    return None if data is None else _load_json(path, data)
+
+
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(
-            "missing_file",
-            f"cannot read The Odds API file {path}: {exc.strerror or exc}; check the path",
-            {"file": str(path)},
-        ) from None
-    if data[:2] != b"\x1f\x8b":  # gzip magic, whatever the file is called
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise SourceError(
-            "bad_gzip",
-            f"{path} is not a readable gzip file (truncated or corrupt: {exc})",
-            {"file": str(path)},
-        ) from None
+    with Reader(path) as reader:
+        return reader.read()
 
 
-def _load_json(path: Path) -> Any:
-    data = _read_bytes(path)
+def _load_json(path: Path, data: bytes | None = None) -> Any:
+    data = _read_bytes(path) if data is None else data
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
             "bad_json",
@@ -342,12 +391,7 @@ def parse_events(
     scope, so a bookmaker that stops offering totals while others still do counts as
     gone.
     """
-    if odds_format not in ODDS_FORMATS:
-        raise SourceError(
-            "bad_odds_format",
-            f"odds format {odds_format!r} is not one of {', '.join(ODDS_FORMATS)}",
-            {"odds_format": odds_format, "origin": origin},
-        )
+    _check_odds_format(odds_format, origin)
     if not isinstance(events, list):
         raise SourceError(
             "unknown_format",
@@ -364,7 +408,16 @@ def parse_events(
     return _iter_events(events, response)
 
 
-def _iter_events(events: list, response: _Response) -> Iterator[Item]:
+def _check_odds_format(odds_format: str, origin: str) -> None:
+    if odds_format not in ODDS_FORMATS:
+        raise SourceError(
+            "bad_odds_format",
+            f"odds format {odds_format!r} is not one of {', '.join(ODDS_FORMATS)}",
+            {"odds_format": odds_format, "origin": origin},
+        )
+
+
+def _iter_events(events: Iterable, response: _Response) -> Iterator[Item]:
     for index, raw_event in enumerate(events):
         yield from _parse_event(raw_event, index, response)
 
@@ -381,7 +434,7 @@ def _dicts(value: Any) -> list[dict]:
 
 def _capture_time(events: list, given: datetime | None, origin: str) -> datetime:
     if given is not None:
-        return given.replace(tzinfo=UTC) if given.tzinfo is None else given.astimezone(UTC)
+        return _resolve_time(given, 0, None, origin)
     times, bookmakers = [], 0
     for event in _dicts(events):
         for bookmaker in _dicts(event.get("bookmakers")):
@@ -389,16 +442,24 @@ def _capture_time(events: list, given: datetime | None, origin: str) -> datetime
             stamps = [bookmaker.get("last_update")]
             stamps += [m.get("last_update") for m in _dicts(bookmaker.get("markets"))]
             times += [t for s in stamps if s is not None and (t := _maybe_time(s))]
+    return _resolve_time(None, bookmakers, max(times, default=None), origin)
+
+
+def _resolve_time(
+    given: datetime | None, bookmakers: int, newest: datetime | None, origin: str
+) -> datetime:
+    if given is not None:
+        return given.replace(tzinfo=UTC) if given.tzinfo is None else given.astimezone(UTC)
     if not bookmakers:
         return _NOTHING_TO_CAPTURE  # no capture will carry it; an empty list is no error
-    if not times:
+    if newest is None:
         raise SourceError(
             "missing_capture_time",
             f"{origin or 'the response'} has no last_update to tell when it was captured; "
             "pass --captured-at with the time it was fetched (ISO-8601, UTC)",
             {"origin": origin},
         )
-    return max(times)
+    return newest
 
 
 def _maybe_time(value: Any) -> datetime | None:
