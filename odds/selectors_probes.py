@@ -121,7 +121,7 @@ def probe(probes: list[Probe], *, newest: bool = True, skip_gone: bool = False) 
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(probes))
         rows = cursor.fetchall()
-    return [Found(probes[i - 1], at, outcomes_of(raw)) for i, at, raw in rows]
+    return [Found(probes[i - 1], at, outcomes_of(raw)) for i, at, raw, *_ in rows]
 
 
 def outcomes_of(raw: str | list) -> tuple[OutcomePrice, ...]:

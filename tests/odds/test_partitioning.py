@@ -322,8 +322,14 @@ def test_retention_drops_exactly_the_expired_partitions_of_both_tables(backdated
         assert all(p.end > cutoff for p in list_partitions(table))
     layout = current_layout()
     kept = [m for m in moments if layout.slot_end(layout.slot_start(m)) > cutoff]
-    assert sorted(OddsSnapshot.objects.values_list("captured_at", flat=True)) == sorted(kept)
-    assert MarketOdds.objects.count() == len(kept)
+    # The price in force when the kept window starts is carried to its first instant.
+    newest_dropped = max(m for m in moments if m not in kept)
+    boundary = layout.slot_end(layout.slot_start(newest_dropped))
+    stored = OddsSnapshot.objects.values_list("captured_at", flat=True)
+    assert sorted(stored) == sorted([*kept, boundary])
+    assert MarketOdds.objects.count() == len(kept) + 1
+    carried = MarketOdds.objects.get(carried_from__isnull=False)
+    assert (carried.captured_at, carried.carried_from) == (boundary, newest_dropped)
     with connection.cursor() as cursor:
         cursor.execute(
             """
