@@ -296,6 +296,9 @@ def retire_partition(
             _carry_forward(bounds, keep_from=keep_from, using=using)
         cursor.execute(f"ALTER TABLE {quoted(parent)} DETACH PARTITION {quoted(partition_table)}")
         cursor.execute(f"DROP TABLE {quoted(partition_table)}")
+        # Also once committed: carrying may have queued a "remember" of the ranges
+        # known before this drop.
+        transaction.on_commit(forget_known_partitions, using=using)
     forget_known_partitions()
 
 

@@ -20,6 +20,10 @@ target instant gets a copy there:
 Everything is set-based SQL in the retiring transaction: either the rows are carried
 and the partition dropped, or neither. A row carried into a partition that is retired
 next in the same run is carried again (partitions are retired oldest first).
+
+A capture for the exact target instant arriving after retention counts as a duplicate
+of the synthetic snapshot there: it is data at the retention cutoff, older than the
+window, and replacing a snapshot under carried rows is not worth its complexity.
 """
 
 from __future__ import annotations

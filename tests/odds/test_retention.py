@@ -309,6 +309,10 @@ def test_a_price_is_carried_across_every_retired_partition_with_its_own_times(se
     assert_state_points_at_stored_rows()
     assert_no_default_partition()
 
+    # A backfill into a retired week makes its partition again: no process remembers it.
+    ingest_captures([cap(day(W1, 4), "book_c", h2h("2.5"))])
+    assert rows_of("book_c") == [("h2h", day(W1, 4), None, None)]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_gone_rows_are_not_carried_and_a_row_at_the_boundary_is_not_copied(settings):
