@@ -23,7 +23,7 @@ from odds.ingest.changes import parse_ident, text_from_json, value_hash
 from odds.ingest.state import load_state
 from odds.models import CaptureScope, Event, EventBookmaker, MarketOdds, OddsSnapshot
 from odds.partitioning import build_manager, list_partitions
-from odds.selectors import best_prices, latest_odds, market_history, opening_closing
+from odds.selectors import best_prices, latest_odds, margins, market_history, opening_closing
 from scraping.sources.theoddsapi import parse_events, scope_for
 
 TABLES = ("odds_oddssnapshot", "odds_marketodds")
@@ -172,14 +172,19 @@ def soccer_history(shared_data) -> list[Capture]:
 
 def reads(events: list[Event], times: list[datetime], since: datetime) -> dict:
     """Reads a user could make inside the window (carried rows mapped back): the prices
-    in force at several times; and for events starting inside it, every market's price
-    path since the window's start and its closing prices."""
+    in force at several times; and for events starting inside it, the best h2h prices
+    and margins then, every market's price path since the window's start and its
+    closing prices."""
     answered, mapped = {}, CarriedTimes()
     for event in events:
         for at in times:
             answered[("latest", event.pk, at)] = mapped.answers(event.pk, latest_odds(event, at=at))
         if event.commence_time < since:
             continue
+        for at in times:  # the pricing reads on the same probes (their times aside)
+            best = best_prices(event, "h2h", at=at)
+            answered[("best", event.pk, at)] = [(b.outcome, b.price, b.bookmakers) for b in best]
+            answered[("margins", event.pk, at)] = margins(event, "h2h", at=at)
         markets = {(q.market_key, q.period, q.line) for q in latest_odds(event, at=since)}
         for key, period, line in sorted(markets, key=str):
             path = market_history(event, key, period=period, line=line, since=since)
@@ -214,6 +219,7 @@ def test_every_read_inside_the_window_answers_as_before(shared_data, settings):
     events = list(Event.objects.order_by("pk"))
     before = reads(events, window, since=cutoff)
     assert len([k for k in before if k[0] == "closing"]) > 20  # kick-offs inside the window
+    assert len([k for k, v in before.items() if k[0] == "margins" and v]) > 20
 
     build_manager(now=lambda: now).plan().apply()
 
