@@ -364,3 +364,18 @@ def test_a_failed_carry_drops_nothing(settings, monkeypatch):
     assert rows_of("book_a") == [("h2h", day(W1, 1), None, None)]
     assert W1 in {p.start for p in list_partitions("odds_marketodds")}
     assert_state_points_at_stored_rows()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_across_a_gap_a_price_goes_to_the_first_kept_slot_even_one_the_plan_creates(settings):
+    # One day of retention on a Wednesday: the cutoff is in the current week, which
+    # the plan creates, and nothing exists between W1 and it.
+    settings.ODDS_RETENTION_DAYS = 1
+    ingest_captures([cap(day(W1, 1), "book_a", h2h("2.1"))])
+
+    build_manager(now=lambda: W3 + timedelta(days=2)).plan().apply()
+
+    assert rows_of("book_a") == [("h2h", W3, day(W1, 1), day(W1, 1))]
+    for table in TABLES:
+        assert min(p.start for p in list_partitions(table)) == W3
+    assert_state_points_at_stored_rows()
