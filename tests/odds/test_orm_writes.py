@@ -60,7 +60,8 @@ def test_a_row_created_through_the_orm_is_in_latest_odds_and_best_prices():
     (quote,) = latest_odds(event)
     assert (quote.bookmaker, quote.captured_at) == ("orm_book", T0)
     assert prices(quote) == {"home": Decimal("2.1"), "away": Decimal("1.8")}
-    best = {b.outcome: (b.price, b.bookmakers) for b in best_prices(event, "h2h")}
+    soon = T0 + timedelta(minutes=1)  # pre-match, and confirmed just now
+    best = {b.outcome: (b.price, b.bookmakers) for b in best_prices(event, "h2h", at=soon)}
     assert best == {
         "home": (Decimal("2.1"), ("orm_book",)),
         "away": (Decimal("1.8"), ("orm_book",)),

@@ -23,6 +23,7 @@ from odds.ingest.changes import parse_ident, text_from_json, value_hash
 from odds.ingest.state import load_state
 from odds.models import CaptureScope, Event, EventBookmaker, MarketOdds, OddsSnapshot
 from odds.partitioning import build_manager, list_partitions
+from odds.quotes import Quote
 from odds.selectors import best_prices, latest_odds, margins, market_history, opening_closing
 from scraping.sources.theoddsapi import parse_events, scope_for
 
@@ -87,6 +88,11 @@ def assert_no_default_partition() -> None:
         assert not [p for p in list_partitions(table) if p.is_default]
 
 
+def confirmed(moment: datetime) -> dict:
+    """Fields that set a quote's confirmation time, where quotes carry one."""
+    return {"confirmed_at": moment} if "confirmed_at" in Quote.__dataclass_fields__ else {}
+
+
 def best_prices_any_time(event, market_key: str):
     """best_prices, with in-play quotes included where the read API can leave them out:
     re-dated captures of 2022 events are all after kick-off."""
@@ -118,7 +124,8 @@ def test_a_price_confirmed_inside_the_window_outlives_the_partition_of_its_row(
     ingest(now - timedelta(days=15))
     ingest(now - timedelta(days=1))
     events = list(Event.objects.order_by("pk"))
-    before = {e.pk: CarriedTimes().answers(e.pk, latest_odds(e)) for e in events}
+    inside = now - timedelta(hours=1)  # a time inside the window, before the last capture
+    before = {e.pk: CarriedTimes().answers(e.pk, latest_odds(e, at=inside)) for e in events}
     rows = MarketOdds.objects.count()
     assert sum(map(len, before.values())) == rows > 500  # one row per price, all live
 
@@ -134,7 +141,12 @@ def test_a_price_confirmed_inside_the_window_outlives_the_partition_of_its_row(
     assert set(carried.values_list("carried_confirmed_at", flat=True)) == {now - timedelta(days=15)}
     mapped = CarriedTimes()
     for event in events:
-        assert mapped.answers(event.pk, latest_odds(event)) == before[event.pk], event
+        assert mapped.answers(event.pk, latest_odds(event, at=inside)) == before[event.pk]
+        # Now: the same prices, since the same time (confirmed again by the last capture).
+        current = mapped.answers(event.pk, latest_odds(event))
+        assert [dataclasses.replace(q, **confirmed(now)) for q in current] == [
+            dataclasses.replace(q, **confirmed(now)) for q in before[event.pk]
+        ]
         assert best_prices_any_time(event, "h2h"), event
     # The capture now repeated every price: nothing new was written for it.
     assert not MarketOdds.objects.filter(captured_at=now).exists()
@@ -293,7 +305,8 @@ def test_a_price_is_carried_across_every_retired_partition_with_its_own_times(se
             cap(day(W3, 1), "book_a", h2h("2.1"), totals()),
         ]
     )
-    h2h_only = CaptureScope.objects.create(signature="h2h", entries=["h2h"])
+    # The write path may store it already; rows from before scopes were kept have none.
+    h2h_only, _ = CaptureScope.objects.get_or_create(signature="h2h", defaults={"entries": ["h2h"]})
     OddsSnapshot.objects.filter(captured_at=day(W2, 2)).update(scope=h2h_only)
 
     retire(settings)
