@@ -308,9 +308,12 @@ def _carry_forward(bounds: Range, *, keep_from: datetime | None, using: str) -> 
 
     lower, upper = bounds
     starts = [p.start for p in list_partitions(MarketOdds._meta.db_table, using=using)]
-    first_kept = current_layout().slot_start(keep_from) if keep_from else None
+    layout = current_layout()
+    first_kept = layout.slot_start(keep_from) if keep_from else None
     target = retention.carry_target(upper, first_kept=first_kept, starts=starts)
-    ensure_partitions(target, using=using)
+    # Only the piece holding the target: the rest of its slot may be what is retired.
+    slot = layout.slot_start(target)
+    _ensure([(slot, layout.slot_end(slot))], moments={target}, using=using)
     retention.carry_forward(lower=lower, upper=upper, target=target, using=using)
 
 

@@ -392,3 +392,21 @@ def test_across_a_gap_a_price_goes_to_the_first_kept_slot_even_one_the_plan_crea
     for table in TABLES:
         assert min(p.start for p in list_partitions(table)) == W3
     assert_state_points_at_stored_rows()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retiring_partitions_of_another_size_never_makes_expired_ones_again(settings):
+    settings.ODDS_PARTITION_SIZE = "day"
+    ingest_captures([cap(day(W1, 1), "book_a", h2h("2.1")), cap(day(W1, 2), "book_b", h2h("2.2"))])
+    settings.ODDS_PARTITION_SIZE = "week"
+
+    retire(settings)
+
+    cutoff = NOW - timedelta(days=14)
+    for table in TABLES:
+        assert all(p.end > cutoff for p in list_partitions(table)), table
+    assert [r[:3] for r in rows_of("book_a") + rows_of("book_b")] == [
+        ("h2h", W3, day(W1, 1)),
+        ("h2h", W3, day(W1, 2)),
+    ]
+    assert_state_points_at_stored_rows()
