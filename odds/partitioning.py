@@ -272,9 +272,18 @@ def _create_partition(cursor, table: str, lower: datetime, upper: datetime) -> s
 
 
 # --- Retirement -------------------------------------------------------------------------
-def retire_partition(model, partition_table: str, *, using: str = "default") -> None:
+def retire_partition(
+    model,
+    partition_table: str,
+    *,
+    using: str = "default",
+    bounds: Range | None = None,
+    keep_from: datetime | None = None,
+) -> None:
     """Drop one partition of ``model``.
 
+    Before a ``MarketOdds`` partition of known ``bounds`` goes, the rows still in force
+    at its end are carried forward (:mod:`odds.retention`), in the same transaction.
     A partition of ``OddsSnapshot`` is referenced by the foreign key from
     ``MarketOdds``, so a plain DROP fails; DETACH first makes PostgreSQL check that no
     market row still points into it, then DROP removes it.
@@ -283,31 +292,63 @@ def retire_partition(model, partition_table: str, *, using: str = "default") -> 
     parent = model._meta.db_table
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DDL_LOCK_KEY])
+        if bounds is not None and model._meta.model_name == "marketodds":
+            _carry_forward(bounds, keep_from=keep_from, using=using)
         cursor.execute(f"ALTER TABLE {quoted(parent)} DETACH PARTITION {quoted(partition_table)}")
         cursor.execute(f"DROP TABLE {quoted(partition_table)}")
+        # Also once committed: carrying may have queued a "remember" of the ranges
+        # known before this drop.
+        transaction.on_commit(forget_known_partitions, using=using)
     forget_known_partitions()
+
+
+def _carry_forward(bounds: Range, *, keep_from: datetime | None, using: str) -> None:
+    from odds import retention
+    from odds.models import MarketOdds
+
+    lower, upper = bounds
+    starts = [p.start for p in list_partitions(MarketOdds._meta.db_table, using=using)]
+    layout = current_layout()
+    first_kept = layout.slot_start(keep_from) if keep_from else None
+    target = retention.carry_target(upper, first_kept=first_kept, starts=starts)
+    # Only the piece holding the target: the rest of its slot may be what is retired.
+    slot = layout.slot_start(target)
+    _ensure([(slot, layout.slot_end(slot))], moments={target}, using=using)
+    retention.carry_forward(lower=lower, upper=upper, target=target, using=using)
 
 
 def expired_partitions(model, layout: PartitionLayout, now: datetime, *, using: str = "default"):
     cutoff = layout.retention_cutoff(now)
     if cutoff is None:
         return []
-    return [
-        p
-        for p in list_partitions(model._meta.db_table, using=using)
-        if not p.is_default and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
-    ]
+    # Oldest first: a row carried into a partition retired next is carried again.
+    return sorted(
+        (
+            p
+            for p in list_partitions(model._meta.db_table, using=using)
+            if not p.is_default and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
+        ),
+        key=lambda p: p.start,
+    )
 
 
 # --- psqlextra integration (manage.py pgpartition) --------------------------------------
 class AlignedTimePartition(PostgresRangePartition):
     """A partition slot as psqlextra's planner and ``pgpartition`` report see it."""
 
-    def __init__(self, start: datetime, end: datetime, *, estimated_rows: int | None = None):
+    def __init__(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        estimated_rows: int | None = None,
+        keep_from: datetime | None = None,
+    ):
         super().__init__(from_values=start.isoformat(), to_values=end.isoformat())
         self.start = start
         self.end = end
         self.estimated_rows = estimated_rows
+        self.keep_from = keep_from  # the retention cutoff, for a partition being retired
 
     def name(self) -> str:
         return partition_name(self.start)
@@ -319,13 +360,25 @@ class AlignedTimePartition(PostgresRangePartition):
         return described
 
     def create(self, model, schema_editor, comment=None) -> None:
+        table = model._meta.db_table
+        using = schema_editor.connection.alias
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DDL_LOCK_KEY])
-            _create_partition(cursor, model._meta.db_table, self.start, self.end)
+            # Retention may have made it since the plan was drawn up (carrying rows
+            # forward into the first kept slot): fill only what is still missing.
+            existing = [(p.start, p.end) for p in list_partitions(table, using=using)]
+            for lower, upper in uncovered([(self.start, self.end)], existing):
+                _create_partition(cursor, table, lower, upper)
 
     def delete(self, model, schema_editor) -> None:
         table = f"{model._meta.db_table}_{self.name()}"
-        retire_partition(model, table, using=schema_editor.connection.alias)
+        retire_partition(
+            model,
+            table,
+            using=schema_editor.connection.alias,
+            bounds=(self.start, self.end),
+            keep_from=self.keep_from,
+        )
 
 
 class AlignedTimeStrategy(PostgresRangePartitioningStrategy):
@@ -362,8 +415,14 @@ class AlignedTimeStrategy(PostgresRangePartitioningStrategy):
             yield AlignedTimePartition(lower, upper)
 
     def to_delete(self) -> Iterator[AlignedTimePartition]:
-        for p in expired_partitions(self.model, self.layout, self.now()):
-            yield AlignedTimePartition(p.start, p.end, estimated_rows=p.estimated_rows)
+        layout, now = self.layout, self.now()
+        for p in expired_partitions(self.model, layout, now):
+            yield AlignedTimePartition(
+                p.start,
+                p.end,
+                estimated_rows=p.estimated_rows,
+                keep_from=layout.retention_cutoff(now),
+            )
 
 
 class OddsPartitioningManager(PostgresPartitioningManager):

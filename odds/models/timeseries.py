@@ -9,7 +9,7 @@ of the same time range.
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import BrinIndex
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Func, Q
 from django.db.models.lookups import Exact
 from psqlextra.models import PostgresPartitionedModel
@@ -17,7 +17,7 @@ from psqlextra.types import PostgresPartitioningMethod
 
 from odds.models.entities import Bookmaker, Event
 from odds.models.fields import PartitionedBigAutoField
-from odds.models.managers import PartitionedManager, ensure_partition_for
+from odds.models.managers import MarketOddsManager, PartitionedManager, ensure_partition_for
 from odds.models.scopes import CaptureScope
 
 
@@ -121,7 +121,7 @@ class MarketOdds(PostgresPartitionedModel):
         blank=True, null=True, help_text="A carried row: when they were last confirmed then."
     )
 
-    objects = PartitionedManager()
+    objects = MarketOddsManager()
 
     class PartitioningMeta:
         method = PostgresPartitioningMethod.RANGE
@@ -153,8 +153,24 @@ class MarketOdds(PostgresPartitionedModel):
         ]
 
     def save(self, *args, **kwargs):
-        ensure_partition_for(self, using=kwargs.get("using"))
-        super().save(*args, **kwargs)
+        """Insert only, keeping the pair's state (odds.ingest.orm_writes): a row saved
+        here is visible to the read API like one from ``odds.ingest.ingest_captures``."""
+        from odds.ingest import orm_writes
+
+        if not self._state.adding:
+            raise ValueError(orm_writes.IMMUTABLE)
+        orm_writes.check_time(self.captured_at)
+        self.outcomes = orm_writes.canonical_outcomes(self.outcomes)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        ensure_partition_for(self, using=using)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            orm_writes.record_rows([self], using=using)
+
+    def delete(self, *args, **kwargs):
+        from odds.ingest.orm_writes import IMMUTABLE
+
+        raise ValueError(IMMUTABLE)
 
     def __str__(self) -> str:
         line = f" {self.line}" if self.line is not None else ""

@@ -202,17 +202,14 @@ def test_database_rejects_market_odds_without_their_snapshot():
 def test_database_checks_market_rows():
     captured = utc(2026, 1, 10, 12)
     snapshot = make_snapshot(make_event(commence_time=captured), make_bookmaker(), captured)
-    for bad in ({"market_key": "Match Winner"}, {"outcomes": {"home": "2.0"}}):
-        fields = {"market_key": "h2h", "outcomes": [], **bad}
-        row = MarketOdds(
-            snapshot_id=snapshot.id,
-            captured_at=captured,
-            event_id=snapshot.event_id,
-            bookmaker_id=snapshot.bookmaker_id,
-            **fields,
-        )
-        with pytest.raises(IntegrityError), transaction.atomic():
-            row.save()
+    # Below the ORM (which refuses malformed outcomes itself): the table's own checks.
+    for key, outcomes in (("Match Winner", "[]"), ("h2h", '{"home": "2.0"}')):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO odds_marketodds (snapshot_id, captured_at, event_id, bookmaker_id,"
+                " market_key, period, outcomes) VALUES (%s, %s, %s, %s, %s, 'full_time', %s)",
+                [snapshot.id, captured, snapshot.event_id, snapshot.bookmaker_id, key, outcomes],
+            )
 
 
 @pytest.mark.django_db
@@ -322,8 +319,14 @@ def test_retention_drops_exactly_the_expired_partitions_of_both_tables(backdated
         assert all(p.end > cutoff for p in list_partitions(table))
     layout = current_layout()
     kept = [m for m in moments if layout.slot_end(layout.slot_start(m)) > cutoff]
-    assert sorted(OddsSnapshot.objects.values_list("captured_at", flat=True)) == sorted(kept)
-    assert MarketOdds.objects.count() == len(kept)
+    # The price in force when the kept window starts is carried to its first instant.
+    newest_dropped = max(m for m in moments if m not in kept)
+    boundary = layout.slot_end(layout.slot_start(newest_dropped))
+    stored = OddsSnapshot.objects.values_list("captured_at", flat=True)
+    assert sorted(stored) == sorted([*kept, boundary])
+    assert MarketOdds.objects.count() == len(kept) + 1
+    carried = MarketOdds.objects.get(carried_from__isnull=False)
+    assert (carried.captured_at, carried.carried_from) == (boundary, newest_dropped)
     with connection.cursor() as cursor:
         cursor.execute(
             """
