@@ -1,0 +1,116 @@
+"""The curated identity data shipped with the project (``data/identity.json``).
+
+Loaded into the database by a data migration and by ``manage.py load_identity`` (after
+editing the file); loading is idempotent and never overwrites what a person changed in
+the admin: it only adds tournaments, teams and aliases that are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from odds.identity.normalize import normalize_key, normalize_name
+
+DATA_FILE = Path(__file__).with_name("data") / "identity.json"
+# A key ending in a region code names a regional book ("unibet_eu").
+_REGION = re.compile(r"_(eu|uk|us|au|fr|it|se|nl|de|es|dk|ie|ca|us2)$")
+
+
+@cache
+def curated() -> dict[str, Any]:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def display_name(key: str, name: str) -> str:
+    """The name a new bookmaker is stored under: curated, or the source's name with the
+    region its key ends in, so Unibet (EU) and Unibet (UK) are told apart in the admin."""
+    names = curated()["bookmakers"]["names"]
+    if key in names:
+        return names[key]
+    region = _REGION.search(key)
+    if region and "(" not in name:
+        return f"{name} ({region.group(1).upper()})"
+    return name
+
+
+def seed(apps, schema_editor=None) -> dict[str, int]:
+    """Add what the curated data has and the database lacks; returns counts added."""
+    data = curated()
+    added = {"tournaments": 0, "tournament_aliases": 0, "participants": 0, "aliases": 0}
+    tournaments = _seed_tournaments(apps, data["tournaments"], added)
+    _seed_participants(apps, data["participants"], tournaments, added)
+    _seed_bookmakers(apps, data["bookmakers"], added)
+    return added
+
+
+def _seed_tournaments(apps, entries: list[dict], added: dict) -> dict[str, Any]:
+    Sport = apps.get_model("odds", "Sport")
+    Tournament = apps.get_model("odds", "Tournament")
+    TournamentAlias = apps.get_model("odds", "TournamentAlias")
+    by_key = {}
+    for entry in entries:
+        sport, _ = Sport.objects.get_or_create(
+            key=entry["sport"], defaults={"name": entry["sport_name"]}
+        )
+        tournament, created = Tournament.objects.get_or_create(
+            sport=sport,
+            key=entry["key"],
+            defaults={"name": entry["name"], "country": entry["country"]},
+        )
+        added["tournaments"] += created
+        by_key[entry["key"]] = tournament
+        for source, keys in entry["aliases"].items():
+            for key in keys:
+                _, created = TournamentAlias.objects.get_or_create(
+                    sport=sport,
+                    source=source,
+                    key=normalize_key(key),
+                    defaults={"tournament": tournament},
+                )
+                added["tournament_aliases"] += created
+    return by_key
+
+
+def _seed_participants(apps, leagues: dict, tournaments: dict, added: dict) -> None:
+    Participant = apps.get_model("odds", "Participant")
+    ParticipantAlias = apps.get_model("odds", "ParticipantAlias")
+    for league_key, teams in leagues.items():
+        league = tournaments[league_key]
+        for name, variants in teams.items():
+            participant, created = Participant.objects.get_or_create(
+                sport_id=league.sport_id,
+                normalized=normalize_name(name),
+                defaults={"name": name, "league": league},
+            )
+            added["participants"] += created
+            for variant in variants:
+                _, created = ParticipantAlias.objects.get_or_create(
+                    sport_id=league.sport_id,
+                    source="",
+                    normalized=normalize_name(variant),
+                    defaults={"participant": participant, "name": variant},
+                )
+                added["aliases"] += created
+
+
+def _seed_bookmakers(apps, data: dict, added: dict) -> None:
+    Bookmaker = apps.get_model("odds", "Bookmaker")
+    BookmakerAlias = apps.get_model("odds", "BookmakerAlias")
+    for key, name in data["names"].items():
+        Bookmaker.objects.filter(key=key).update(name=name)
+    for source, aliases in data["aliases"].items():
+        if source.startswith("_"):
+            continue
+        for key, target in aliases.items():
+            if Bookmaker.objects.filter(key=key).exists():
+                continue  # already stored under its own key: merging is a person's call
+            bookmaker, _ = Bookmaker.objects.get_or_create(
+                key=target, defaults={"name": display_name(target, target)}
+            )
+            BookmakerAlias.objects.get_or_create(
+                source=source, key=key, defaults={"bookmaker": bookmaker}
+            )
