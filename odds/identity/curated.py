@@ -99,18 +99,11 @@ def _seed_participants(apps, leagues: dict, tournaments: dict, added: dict) -> N
 
 def _seed_bookmakers(apps, data: dict, added: dict) -> None:
     Bookmaker = apps.get_model("odds", "Bookmaker")
-    BookmakerAlias = apps.get_model("odds", "BookmakerAlias")
     for key, name in data["names"].items():
         Bookmaker.objects.filter(key=key).update(name=name)
-    for source, aliases in data["aliases"].items():
-        if source.startswith("_"):
-            continue
-        for key, target in aliases.items():
-            if Bookmaker.objects.filter(key=key).exists():
-                continue  # already stored under its own key: merging is a person's call
-            bookmaker, _ = Bookmaker.objects.get_or_create(
-                key=target, defaults={"name": display_name(target, target)}
-            )
-            BookmakerAlias.objects.get_or_create(
-                source=source, key=key, defaults={"bookmaker": bookmaker}
-            )
+
+
+def bookmaker_target(source: str, key: str) -> str:
+    """The store's key for a source's bookmaker key, by the curated aliases (read at
+    resolve time, so they create no bookmaker before one is seen)."""
+    return curated()["bookmakers"]["aliases"].get(source, {}).get(key, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from odds.identity.curated import display_name
+from odds.identity.curated import bookmaker_target, display_name
 from odds.identity.normalize import normalize_key, normalize_name
 from odds.models import (
     Bookmaker,
@@ -136,7 +136,7 @@ class NameResolver:
         self._read_bookmakers(missing)
         new = {k for k in missing if k not in self.bookmakers}
         if new:
-            books = {key: wanted[(source, key)] for source, key in sorted(new)}
+            books = {bookmaker_target(*k): wanted[k] for k in sorted(new)}
             Bookmaker.objects.using(self.using).bulk_create(
                 [
                     Bookmaker(key=key, name=display_name(key, name), is_exchange=exchange)
@@ -147,7 +147,7 @@ class NameResolver:
             self._read_bookmakers(new)
 
     def _read_bookmakers(self, keys: set[BookmakerKey]) -> None:
-        raw_keys = {k for _, k in keys}
+        raw_keys = {k for _, k in keys} | {bookmaker_target(*k) for k in keys}
         aliases = {
             (source, key): book
             for source, key, book in BookmakerAlias.objects.using(self.using)
@@ -158,7 +158,6 @@ class NameResolver:
             Bookmaker.objects.using(self.using).filter(key__in=raw_keys).values_list("key", "id")
         )
         for key in keys:
-            raw = key[1]
-            found = aliases.get(key) or aliases.get(("", raw)) or own.get(raw)
+            found = aliases.get(key) or aliases.get(("", key[1])) or own.get(bookmaker_target(*key))
             if found is not None:
                 self.bookmakers[key] = found

@@ -17,6 +17,7 @@ _CLUB_TOKENS = frozenset({"fc", "afc", "cf", "sc", "ac", "as", "cd", "ssc", "sv"
 _REPLACEMENTS = {"utd": "united", "&": "and", "st": "saint"}
 _SEPARATORS = re.compile(r"[\s\-_/.,]+")
 _DROPPED = re.compile(r"[^\w&\s]")
+_INITIAL = re.compile(r"\b(\w)\.")  # "F.C." is "FC", not "F C"
 # Letters NFKD does not decompose into a base letter and a mark.
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "\u0131": "i"})
 
@@ -29,7 +30,8 @@ def normalize_name(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name.casefold().translate(_LETTERS))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _DROPPED.sub("", _SEPARATORS.sub(" ", text.replace("&", " & ")))
+    text = _INITIAL.sub(r"\1", text).replace("&", " & ")
+    text = _DROPPED.sub("", _SEPARATORS.sub(" ", text))
     tokens = [_REPLACEMENTS.get(t, t) for t in text.split()]
     kept = [t for t in tokens if t not in _CLUB_TOKENS]
     return " ".join(kept or tokens)
