@@ -133,3 +133,34 @@ def test_identity_pages_render(admin_client):
     assert (
         admin_client.get(reverse("admin:odds_tournament_change", args=[epl.pk])).status_code == 200
     )
+
+
+@pytest.mark.django_db
+def test_events_list_merges_two_selected_events(admin_client):
+    ingest_captures([capture("a", "1", START, "book_a")])
+    ingest_captures([capture("b", "2", START + timedelta(days=2), "book_b")])
+    keep, drop = event_of("a", "1"), event_of("b", "2")
+    before = rows()
+    response = admin_client.post(
+        reverse("admin:odds_event_changelist"),
+        {"action": "merge_selected", "_selected_action": [keep.pk, drop.pk]},
+        follow=True,
+    )
+    assert "merged; 1 listings, 1 snapshots and 1 market rows moved" in response.content.decode()
+    assert rows() == before
+    assert event_of("b", "2") == keep
+    page = admin_client.get(reverse("admin:odds_event_change", args=[keep.pk])).content.decode()
+    assert page.count("field-external_id") >= 2  # both sources' ids, shown on the event
+
+
+@pytest.mark.django_db
+def test_load_identity_adds_only_what_is_missing():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_identity", stdout=out)
+    assert out.getvalue().strip() == (
+        "Added 0 tournaments, 0 tournament aliases, 0 teams and 0 team aliases."
+    )

@@ -180,3 +180,37 @@ def test_matching_is_bulk_queries_do_not_grow_with_captures():
         return len(ctx)
 
     assert queries(3, 0) == queries(30, 100)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_importers_of_two_sources_converge_on_one_event_per_match(shared_data):
+    import os
+    import subprocess
+    import sys
+
+    from tests.odds.test_concurrency import ROOT, database_url
+
+    files = [
+        ("theoddsapi", shared_data / "theoddsapi" / "soccer_epl.2022-12.json"),
+        ("footballdata", FIXTURES / "footballdata" / "epl_2022_12_variants.csv"),
+    ]
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "ingest", source, str(path), "--no-progress"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for source, path in files * 2
+    ]
+    for process in processes:
+        _out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err[-2000:]
+    assert Event.objects.count() == 22
+    assert EventAlias.objects.count() == 22 + len(EPL_MATCHES)
+    for fd_id, api_id, _, _ in EPL_MATCHES:
+        assert event_of("footballdata", fd_id) == event_of("theoddsapi", api_id)
+    assert not EventMatchCandidate.objects.exists()
