@@ -51,7 +51,15 @@ class EventMatchCandidateAdmin(admin.ModelAdmin):
     list_select_related = ["event__tournament", "candidate"]
     search_fields = ["event__name", "candidate__name"]
     date_hierarchy = "created_at"
-    readonly_fields = ["event", "candidate", "source", "reason", "created_at", "decided_at"]
+    readonly_fields = [
+        "event",
+        "candidate",
+        "source",
+        "reason",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
     actions = ["merge_into_candidate", "dismiss"]
 
     def has_add_permission(self, request, obj=None):

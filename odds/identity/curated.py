@@ -42,6 +42,7 @@ def seed(apps, schema_editor=None) -> dict[str, int]:
     data = curated()
     added = {"tournaments": 0, "tournament_aliases": 0, "participants": 0, "aliases": 0}
     tournaments = _seed_tournaments(apps, data["tournaments"], added)
+    _move_aliased_events(apps, data["tournaments"], tournaments)
     _seed_participants(apps, data["participants"], tournaments, added)
     _seed_bookmakers(apps, data["bookmakers"], added)
     return added
@@ -98,9 +99,31 @@ def _seed_participants(apps, leagues: dict, tournaments: dict, added: dict) -> N
 
 
 def _seed_bookmakers(apps, data: dict, added: dict) -> None:
+    """Display names for bookmakers stored before: only names without a region mark
+    yet, so a name a person edited to say its region is kept."""
     Bookmaker = apps.get_model("odds", "Bookmaker")
-    for key, name in data["names"].items():
-        Bookmaker.objects.filter(key=key).update(name=name)
+    for bookmaker in Bookmaker.objects.exclude(name__contains="("):
+        name = display_name(bookmaker.key, bookmaker.name)
+        if name != bookmaker.name:
+            Bookmaker.objects.filter(pk=bookmaker.pk).update(name=name)
+
+
+def _move_aliased_events(apps, entries: list[dict], tournaments: dict) -> None:
+    """Events a source stored before under its own tournament key (The Odds API's
+    ``soccer_epl``) move to the league that key is now an alias of; only that source's
+    events, since another source may use the same key for something else."""
+    Event = apps.get_model("odds", "Event")
+    for entry in entries:
+        league = tournaments[entry["key"]]
+        for source, keys in entry["aliases"].items():
+            events = Event.objects.filter(
+                tournament__sport_id=league.sport_id,
+                tournament__key__in=keys,
+                aliases__source=source,
+            ).exclude(tournament=league)
+            Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).update(
+                tournament=league
+            )
 
 
 def bookmaker_target(source: str, key: str) -> str:

@@ -104,12 +104,12 @@ class NameResolver:
     def _read_tournaments(self, keys: set[TournamentKey]) -> None:
         sports = {s for s, _, _ in keys}
         raw_keys = {k for _, _, k in keys}
-        aliases = dict(
-            (((s, src, k), t))
+        aliases = {
+            (s, src, k): t
             for s, src, k, t in TournamentAlias.objects.using(self.using)
             .filter(sport_id__in=sports, key__in={normalize_key(k) for k in raw_keys})
             .values_list("sport_id", "source", "key", "tournament_id")
-        )
+        }
         own = {
             (s, k): t
             for t, s, k in Tournament.objects.using(self.using)

@@ -34,7 +34,8 @@ def normalize_name(name: str) -> str:
     text = _DROPPED.sub("", _SEPARATORS.sub(" ", text))
     tokens = [_REPLACEMENTS.get(t, t) for t in text.split()]
     kept = [t for t in tokens if t not in _CLUB_TOKENS]
-    return " ".join(kept or tokens)
+    # A name of punctuation only stays itself rather than joining every other such name.
+    return " ".join(kept or tokens) or name.casefold().strip()
 
 
 def normalize_key(key: str) -> str:

@@ -54,10 +54,13 @@ class EntityResolver:
         known = self._resolve_known(captures)
         if known is not None:
             return known
-        self._resolve_sports(captures)
+        # One event's captures share their EventRef (one per bookmaker): names are
+        # resolved once per distinct ref, not once per capture.
+        refs = list({id(c.event): c.event for c in captures}.values())
+        self._resolve_sports(refs)
         self._resolve_bookmakers(captures)
-        self.names.resolve_teams(k for c in captures for k in self._team_keys(c.event))
-        self._resolve_tournaments(captures)
+        self.names.resolve_teams(k for r in refs for k in self._team_keys(r))
+        self._resolve_tournaments(refs)
         self._resolve_events(captures)
         self._resolve_pairs(captures)
         return [self._resolved(c) for c in captures]
@@ -72,10 +75,9 @@ class EntityResolver:
             if event is None or bookmaker_id is None:
                 return None
             pair_id = self.pairs.get((event.id, bookmaker_id))
-            teams = self._teams(capture.event)
-            if pair_id is None or teams is None:
+            swapped = self._swapped(capture.event, event)
+            if pair_id is None or swapped is None:
                 return None
-            swapped = _swapped(capture.event, teams, event)
             resolved.append(Resolved(event.id, bookmaker_id, pair_id, swapped))
         return resolved
 
@@ -86,8 +88,21 @@ class EntityResolver:
         event = self.known_event(capture.event)
         bookmaker_id = self.names.bookmakers[_bookmaker_key(capture)]
         pair_id = self.pairs[(event.id, bookmaker_id)]
-        swapped = _swapped(capture.event, self._teams(capture.event), event)
-        return Resolved(event.id, bookmaker_id, pair_id, swapped)
+        return Resolved(event.id, bookmaker_id, pair_id, self._swapped(capture.event, event))
+
+    def _swapped(self, ref: EventRef, event: KnownEvent) -> bool | None:
+        """Whether the capture names the stored event's teams the other way round, by
+        canonical name (or as given, for events stored before names were canonical);
+        None when its teams are not resolved yet."""
+        if ref.home_team == event.home_team and ref.away_team == event.away_team:
+            return False  # the common case costs no lookup
+        teams = self._teams(ref)
+        if teams is None:
+            return None
+        for home, away in ((teams[0].name, teams[1].name), (ref.home_team, ref.away_team)):
+            if home != away and home == event.away_team and away == event.home_team:
+                return True
+        return False
 
     def _team_keys(self, ref: EventRef) -> tuple[tuple, tuple]:
         sport_id = self.sports[ref.sport_key]
@@ -115,8 +130,8 @@ class EntityResolver:
             {_bookmaker_key(c): (c.bookmaker.name, c.bookmaker.is_exchange) for c in captures}
         )
 
-    def _resolve_sports(self, captures: list[Capture]) -> None:
-        wanted = {c.event.sport_key: c.event.sport_name for c in captures}
+    def _resolve_sports(self, refs: list[EventRef]) -> None:
+        wanted = {r.sport_key: r.sport_name for r in refs}
         missing = [k for k in wanted if k not in self.sports]
         if not missing:
             return
@@ -133,14 +148,14 @@ class EntityResolver:
             Sport.objects.using(self.using).filter(key__in=keys).values_list("key", "id")
         )
 
-    def _resolve_tournaments(self, captures: list[Capture]) -> None:
+    def _resolve_tournaments(self, refs: list[EventRef]) -> None:
         self.names.resolve_tournaments(
             {
-                (self.sports[c.event.sport_key], c.event.source, c.event.tournament_key): {
-                    "name": c.event.tournament_name,
-                    "country": c.event.country,
+                (self.sports[r.sport_key], r.source, r.tournament_key): {
+                    "name": r.tournament_name,
+                    "country": r.country,
                 }
-                for c in captures
+                for r in refs
             }
         )
 
@@ -266,12 +281,3 @@ class EntityResolver:
 
 def _bookmaker_key(capture: Capture) -> tuple[str, str]:
     return (capture.event.source, capture.bookmaker.key)
-
-
-def _swapped(ref: EventRef, teams: tuple[Team, Team], event: KnownEvent) -> bool:
-    """Whether the capture names the stored event's teams the other way round, by
-    canonical name (or, for events stored before names were canonical, as given)."""
-    for home, away in ((teams[0].name, teams[1].name), (ref.home_team, ref.away_team)):
-        if home != away and home == event.away_team and away == event.home_team:
-            return True
-    return False

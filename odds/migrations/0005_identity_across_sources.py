@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(help_text='The source whose capture was ambiguous.', max_length=64)),
                 ('reason', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('merged', 'Merged'), ('dismissed', 'Dismissed')], default='pending', max_length=16)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('dismissed', 'Dismissed')], default='pending', max_length=16)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='odds.event')),

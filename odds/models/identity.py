@@ -117,8 +117,8 @@ class BookmakerAlias(models.Model):
 
 
 class MatchStatus(models.TextChoices):
+    # A merged pair leaves the queue: its event is gone (see odds.identity.merge).
     PENDING = "pending"
-    MERGED = "merged"
     DISMISSED = "dismissed"
 
 

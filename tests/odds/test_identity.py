@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from odds.identity.curated import bookmaker_target, curated, display_name
@@ -35,6 +37,7 @@ def test_spellings_that_mean_the_same_team_normalize_alike(a, b):
 def test_normalisation_keeps_names_that_tell_teams_apart():
     assert normalize_name("Manchester United") != normalize_name("Manchester City")
     assert normalize_name("FC") == "fc"  # never empty
+    assert normalize_name("?!") == "?!"
     assert normalize_key("premier-league") == "premier_league"
 
 
@@ -90,3 +93,26 @@ def test_an_alias_saved_in_the_admin_is_normalized_and_takes_its_sport():
     assert (alias.sport_id, alias.normalized) == (epl.sport_id, "tottenham hotspur")
     key = TournamentAlias.objects.create(tournament=epl, source="x", key="Premier-League")
     assert (key.sport_id, key.key) == (epl.sport_id, "premier_league")
+
+
+@pytest.mark.django_db
+def test_loading_moves_a_sources_old_events_to_the_league_and_names_regional_books():
+    from django.apps import apps
+
+    from odds.identity.curated import seed
+    from odds.models import Bookmaker, Event, EventAlias
+    from tests.factories import make_event
+
+    old = Tournament.objects.create(sport=Sport.objects.get(key="soccer"), key="soccer_epl")
+    theirs, simulated = (make_event(commence_time=datetime(2026, 1, 1, tzinfo=UTC)) for _ in "ab")
+    Event.objects.filter(pk__in=[theirs.pk, simulated.pk]).update(tournament=old)
+    EventAlias.objects.create(source="theoddsapi", external_id="x", event=theirs)
+    EventAlias.objects.create(source="simulated", external_id="y", event=simulated)
+    Bookmaker.objects.create(key="unibet_eu", name="Unibet")
+    Bookmaker.objects.create(key="unibet_se", name="Unibet Sverige (edited)")
+    seed(apps)
+    assert Event.objects.get(pk=theirs.pk).tournament.key == "england_premier_league"
+    assert Event.objects.get(pk=simulated.pk).tournament == old  # another source's key
+    names = dict(Bookmaker.objects.values_list("key", "name"))
+    assert names["unibet_eu"] == "Unibet (EU)"
+    assert names["unibet_se"] == "Unibet Sverige (edited)"
