@@ -6,7 +6,9 @@ disagree on home and away) and starts within :data:`MATCH_WINDOW` of the capture
 start time, and no other id *from the same source* already names it (a source's two
 ids are two events by its own word). Exactly one fit: the capture's id becomes an alias
 of it. None: a new event. Two or more: a new event too, and each fit is queued for a
-person (:class:`odds.models.EventMatchCandidate`): matching never merges silently.
+person (:class:`odds.models.EventMatchCandidate`): matching never merges silently. A
+new event that would fit but for its source (the source lists the match under a second
+id) is queued the same way.
 
 Runs under the write path's event-creation lock, one query for the candidates of a
 whole batch and one for their sources.
@@ -45,11 +47,13 @@ class Candidate:
     sources: set[str] = field(default_factory=set)
 
     def fits(self, key: MatchKey) -> bool:
+        return self.same_match(key) and key.source not in self.sources
+
+    def same_match(self, key: MatchKey) -> bool:
         return (
             self.tournament_id == key.tournament_id
             and self.teams == frozenset((key.home_id, key.away_id))
             and abs(self.commence_time - key.commence_time) <= MATCH_WINDOW
-            and key.source not in self.sources
         )
 
 
@@ -59,7 +63,7 @@ class Plan:
 
     chosen: list[Candidate] = field(default_factory=list)
     new: list[Candidate] = field(default_factory=list)
-    reviews: list[tuple[Candidate, list[Candidate]]] = field(default_factory=list)
+    reviews: list[tuple[Candidate, list[Candidate], str]] = field(default_factory=list)
 
 
 def stored_candidates(keys: list[MatchKey], *, using: str) -> list[Candidate]:
@@ -107,9 +111,12 @@ def plan_matches(keys: list[tuple[MatchKey, Event]], candidates: list[Candidate]
                 key.commence_time,
             )
             plan.new.append(chosen)
-            pool.append(chosen)
             if fits:
-                plan.reviews.append((chosen, fits))
+                plan.reviews.append((chosen, fits, f"{len(fits)} stored events fit"))
+            elif twins := [c for c in pool if c.same_match(key)]:
+                # A source may re-issue an id for the same match: a person decides.
+                plan.reviews.append((chosen, twins, "its source lists it under another id"))
+            pool.append(chosen)
         chosen.sources.add(key.source)
         plan.chosen.append(chosen)
     return plan

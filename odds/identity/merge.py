@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connections, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from odds.models import (
     Bookmaker,
@@ -174,13 +174,14 @@ def _move_generic(model: type[Model], old: int, new: int, *, using: str) -> None
 
 def _move_candidates(old: int, new: int, *, using: str) -> None:
     """Queue entries about the merged event now concern the kept one; the entry that
-    asked for this very merge (or would pair the event with itself) is done."""
+    asked for this very merge, or one that would repeat another, is done."""
     queue = EventMatchCandidate.objects.using(using)
-    queue.filter(event_id=old, candidate_id=new).delete()
-    queue.filter(event_id=new, candidate_id=old).delete()
-    for entry in queue.filter(event_id=old):
-        if not queue.filter(event_id=new, candidate_id=entry.candidate_id).exists():
-            queue.filter(pk=entry.pk).update(event_id=new)
-    for entry in queue.filter(candidate_id=old):
-        if not queue.filter(event_id=entry.event_id, candidate_id=new).exists():
-            queue.filter(pk=entry.pk).update(candidate_id=new)
+    queue.filter(Q(event_id=old, candidate_id=new) | Q(event_id=new, candidate_id=old)).delete()
+    for entry in queue.filter(Q(event_id=old) | Q(candidate_id=old)):
+        a = new if entry.event_id == old else entry.event_id
+        b = new if entry.candidate_id == old else entry.candidate_id
+        twin = queue.filter(Q(event_id=a, candidate_id=b) | Q(event_id=b, candidate_id=a))
+        if twin.exclude(pk=entry.pk).exists():
+            queue.filter(pk=entry.pk).delete()
+        else:
+            queue.filter(pk=entry.pk).update(event_id=a, candidate_id=b)

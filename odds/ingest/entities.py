@@ -218,10 +218,10 @@ class EntityResolver:
                         event=new.event,
                         candidate=fit.event,
                         source=next(iter(new.sources)),
-                        reason=f"{len(fits)} stored events fit: same tournament and teams, "
-                        "start within the matching window",
+                        reason=f"{reason}: same tournament and teams, start within "
+                        "the matching window",
                     )
-                    for new, fits in plan.reviews
+                    for new, fits, reason in plan.reviews
                     for fit in fits
                 ],
                 ignore_conflicts=True,

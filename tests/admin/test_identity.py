@@ -71,8 +71,9 @@ def test_merge_in_the_admin_keeps_every_stored_row(admin_client):
         ("a", "1"),
         ("b", "x"),
     }
-    # The other fit's entry was about the merged event: it now concerns the kept one.
-    assert EventMatchCandidate.objects.get().event == kept
+    # Left in the queue: source a's two ids (b's entry for the other fit repeated it).
+    left = EventMatchCandidate.objects.get()
+    assert {left.event, left.candidate} == {kept, event_of("a", "2")}
     # Later captures of the merged source id land on the kept event.
     ingest_captures([capture("b", "x", START + timedelta(hours=2), "book_b")])
     assert OddsSnapshot.objects.filter(event=kept).count() == 3

@@ -150,6 +150,11 @@ def test_an_ambiguous_capture_makes_a_new_event_and_queues_both_fits():
     assert new not in (first, second)
     queued = EventMatchCandidate.objects.filter(event=new, status=MatchStatus.PENDING)
     assert set(queued.values_list("candidate_id", flat=True)) == {first.id, second.id}
+    assert queued.first().reason.startswith("2 stored events fit")
+    # Source a's second id for the match was queued against its first, too.
+    twin = EventMatchCandidate.objects.get(event=second)
+    assert (twin.candidate, twin.source) == (first, "a")
+    assert twin.reason.startswith("its source lists it under another id")
 
 
 @pytest.mark.django_db
