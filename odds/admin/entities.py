@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from odds.models import Bookmaker, EventBookmaker, Sport, Tournament
+from odds.admin.identity import merge_selected_bookmakers
+from odds.models import (
+    Bookmaker,
+    BookmakerAlias,
+    EventBookmaker,
+    Sport,
+    Tournament,
+    TournamentAlias,
+)
 
 
 @admin.register(Sport)
@@ -13,20 +21,40 @@ class SportAdmin(admin.ModelAdmin):
     search_fields = ["key", "name"]
 
 
+class TournamentAliasInline(admin.TabularInline):
+    model = TournamentAlias
+    extra = 1
+    fields = ["source", "key"]
+
+
 @admin.register(Tournament)
 class TournamentAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "sport", "country"]
     list_filter = ["sport"]
     list_select_related = ["sport"]
-    search_fields = ["key", "name", "country"]
+    search_fields = ["key", "name", "country", "aliases__key"]
+    inlines = [TournamentAliasInline]
+
+
+class BookmakerAliasInline(admin.TabularInline):
+    """Keys under which sources report this bookmaker: later captures land here."""
+
+    model = BookmakerAlias
+    extra = 1
+    fields = ["source", "key"]
 
 
 @admin.register(Bookmaker)
 class BookmakerAdmin(admin.ModelAdmin):
+    """``name`` is the display name: edit it to tell regional books apart."""
+
     list_display = ["key", "name", "is_exchange", "commission_applied"]
+    list_editable = ["name"]
     list_filter = ["is_exchange"]
-    search_fields = ["key", "name"]
+    search_fields = ["key", "name", "aliases__key"]
     fields = ["key", "name", "is_exchange", "commission"]
+    inlines = [BookmakerAliasInline]
+    actions = [merge_selected_bookmakers]
 
     @admin.display(description="commission on back prices")
     def commission_applied(self, bookmaker: Bookmaker) -> str:

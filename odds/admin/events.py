@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
+from odds.admin.identity import report_merge
 from odds.admin.readonly import ReadOnlyMixin
-from odds.models import Event, EventBookmaker, EventCompetitor
+from odds.identity.merge import merge_events
+from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor
 
 
 class CompetitorInline(ReadOnlyMixin, admin.TabularInline):
@@ -19,6 +21,14 @@ class CompetitorInline(ReadOnlyMixin, admin.TabularInline):
 
     model = EventCompetitor
     fields = ["sort_order", "name", "external_id", "result"]
+    extra = 0
+
+
+class EventAliasInline(ReadOnlyMixin, admin.TabularInline):
+    """The ids sources know the event by (one per source that captured it)."""
+
+    model = EventAlias
+    fields = ["source", "external_id"]
     extra = 0
 
 
@@ -45,9 +55,11 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
             None,
             {"fields": ["name", "kind", "tournament", "commence_time", ("home_team", "away_team")]},
         ),
+        ("Teams as entities", {"fields": [("home_participant", "away_participant")]}),
         ("Identifiers", {"fields": ["sportradar_id", "commence_time_observed_at"]}),
     ]
-    inlines = [CompetitorInline]
+    inlines = [EventAliasInline, CompetitorInline]
+    actions = ["merge_selected"]
 
     class Media:
         css = {"all": ["odds/admin.css"]}
@@ -65,6 +77,26 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return (
             super().get_queryset(request).annotate(bookmaker_count=Coalesce(Subquery(listings), 0))
         )
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.has_perm("odds.change_event")
+
+    @admin.action(
+        description="Same match: merge the others into the oldest selected", permissions=["merge"]
+    )
+    def merge_selected(self, request, queryset) -> None:
+        events = list(queryset.order_by("id"))
+        if len(events) < 2:
+            self.message_user(request, "Select two or more events.", messages.WARNING)
+            return
+        keep = events[0]
+        for drop in events[1:]:
+            report_merge(
+                self,
+                request,
+                lambda d=drop: merge_events(keep=keep.pk, drop=d.pk),
+                label=f"{drop} (event {drop.pk}) into event {keep.pk}",
+            )
 
     @admin.display(description="bookmakers", ordering="bookmaker_count")
     def bookmaker_count(self, obj) -> int:

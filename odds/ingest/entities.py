@@ -3,8 +3,11 @@
 Each kind costs at most one SELECT for what the cache lacks, one INSERT for what the
 database lacks and one SELECT to read back ids, per batch: never a query per capture.
 Creation uses ON CONFLICT DO NOTHING and re-reads, so concurrent importers converge on
-the same rows; events (which have no natural unique key) are created under an advisory
-lock so two processes never create the same event twice.
+the same rows; events (which have no natural unique key) are matched and created under
+an advisory lock so two processes never create the same event twice.
+
+Names go through :mod:`odds.identity` (aliases, normalisation) and a new source id is
+matched against events other sources made (:mod:`odds.identity.matching`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from typing import NamedTuple
 
 from django.db import connections, transaction
 
-from odds.captures import Capture, EventRef
-from odds.models import Bookmaker, Event, EventAlias, EventBookmaker, Sport, Tournament
+from odds.captures import MATCH, Capture, EventRef
+from odds.identity.matching import MatchKey, plan_matches, stored_candidates
+from odds.identity.names import NameResolver, Team
+from odds.models import Event, EventAlias, EventBookmaker, EventMatchCandidate, Sport
 
 _EVENT_CREATION_LOCK = 7_466_021_002
 
@@ -40,9 +45,8 @@ class Resolved(NamedTuple):
 class EntityResolver:
     def __init__(self, *, using: str = "default") -> None:
         self.using = using
+        self.names = NameResolver(using=using)
         self.sports: dict[str, int] = {}
-        self.tournaments: dict[tuple[int, str], int] = {}
-        self.bookmakers: dict[str, int] = {}
         self.events: dict[tuple[str, str], KnownEvent] = {}
         self.pairs: dict[tuple[int, int], int] = {}
 
@@ -50,9 +54,13 @@ class EntityResolver:
         known = self._resolve_known(captures)
         if known is not None:
             return known
+        # One event's captures share their EventRef (one per bookmaker): names are
+        # resolved once per distinct ref, not once per capture.
+        refs = list({id(c.event): c.event for c in captures}.values())
+        self._resolve_sports(refs)
         self._resolve_bookmakers(captures)
-        self._resolve_sports(captures)
-        self._resolve_tournaments(captures)
+        self.names.resolve_teams(k for r in refs for k in self._team_keys(r))
+        self._resolve_tournaments(refs)
         self._resolve_events(captures)
         self._resolve_pairs(captures)
         return [self._resolved(c) for c in captures]
@@ -63,13 +71,14 @@ class EntityResolver:
         resolved = []
         for capture in captures:
             event = self.events.get((capture.event.source, capture.event.source_event_id))
-            bookmaker_id = self.bookmakers.get(capture.bookmaker.key)
+            bookmaker_id = self.names.bookmakers.get(_bookmaker_key(capture))
             if event is None or bookmaker_id is None:
                 return None
             pair_id = self.pairs.get((event.id, bookmaker_id))
-            if pair_id is None:
+            swapped = self._swapped(capture.event, event)
+            if pair_id is None or swapped is None:
                 return None
-            resolved.append(Resolved(event.id, bookmaker_id, pair_id, _swapped(capture, event)))
+            resolved.append(Resolved(event.id, bookmaker_id, pair_id, swapped))
         return resolved
 
     def known_event(self, ref: EventRef) -> KnownEvent:
@@ -77,34 +86,59 @@ class EntityResolver:
 
     def _resolved(self, capture: Capture) -> Resolved:
         event = self.known_event(capture.event)
-        bookmaker_id = self.bookmakers[capture.bookmaker.key]
+        bookmaker_id = self.names.bookmakers[_bookmaker_key(capture)]
         pair_id = self.pairs[(event.id, bookmaker_id)]
-        return Resolved(event.id, bookmaker_id, pair_id, _swapped(capture, event))
+        return Resolved(event.id, bookmaker_id, pair_id, self._swapped(capture.event, event))
+
+    def _swapped(self, ref: EventRef, event: KnownEvent) -> bool | None:
+        """Whether the capture names the stored event's teams the other way round, by
+        canonical name (or as given, for events stored before names were canonical);
+        None when its teams are not resolved yet."""
+        if ref.kind != MATCH or (ref.home_team, ref.away_team) == (
+            event.home_team,
+            event.away_team,
+        ):
+            return False  # the common case costs no lookup; races have no sides
+        teams = self._teams(ref)
+        if teams is None:
+            return None
+        for home, away in ((teams[0].name, teams[1].name), (ref.home_team, ref.away_team)):
+            if home != away and home == event.away_team and away == event.home_team:
+                return True
+        return False
+
+    def _team_keys(self, ref: EventRef) -> tuple[tuple, ...]:
+        if ref.kind != MATCH:
+            return ()  # competitors are stored as such (odds.ingest.competitors)
+        sport_id = self.sports[ref.sport_key]
+        return (sport_id, ref.source, ref.home_team), (sport_id, ref.source, ref.away_team)
+
+    def _teams(self, ref: EventRef) -> tuple[Team, Team] | None:
+        if ref.kind != MATCH:
+            return None
+        sport_id = self.sports.get(ref.sport_key)
+        home = self.names.teams.get((sport_id, ref.source, ref.home_team))
+        away = self.names.teams.get((sport_id, ref.source, ref.away_team))
+        return None if home is None or away is None else (home, away)
+
+    def tournament_id(self, ref: EventRef) -> int:
+        """The tournament's id; a source naming no league (The Odds API's plain
+        ``soccer``) gets the league both teams play in, when they share one."""
+        sport_id = self.sports[ref.sport_key]
+        if ref.tournament_key == ref.sport_key and ref.kind == MATCH:
+            home, away = self._teams(ref)
+            if home.league_id is not None and home.league_id == away.league_id:
+                return home.league_id
+        return self.names.tournaments[(sport_id, ref.source, ref.tournament_key)]
 
     # --- each kind ---------------------------------------------------------------------
     def _resolve_bookmakers(self, captures: list[Capture]) -> None:
-        wanted = {c.bookmaker.key: c.bookmaker for c in captures}
-        missing = [k for k in wanted if k not in self.bookmakers]
-        if not missing:
-            return
-        self._read_bookmakers(missing)
-        new = [k for k in missing if k not in self.bookmakers]
-        if new:
-            Bookmaker.objects.using(self.using).bulk_create(
-                [
-                    Bookmaker(key=k, name=wanted[k].name, is_exchange=wanted[k].is_exchange)
-                    for k in new
-                ],
-                ignore_conflicts=True,
-            )
-            self._read_bookmakers(new)
+        self.names.resolve_bookmakers(
+            {_bookmaker_key(c): (c.bookmaker.name, c.bookmaker.is_exchange) for c in captures}
+        )
 
-    def _read_bookmakers(self, keys: list[str]) -> None:
-        rows = Bookmaker.objects.using(self.using).filter(key__in=keys).values_list("key", "id")
-        self.bookmakers.update(rows)
-
-    def _resolve_sports(self, captures: list[Capture]) -> None:
-        wanted = {c.event.sport_key: c.event.sport_name for c in captures}
+    def _resolve_sports(self, refs: list[EventRef]) -> None:
+        wanted = {r.sport_key: r.sport_name for r in refs}
         missing = [k for k in wanted if k not in self.sports]
         if not missing:
             return
@@ -121,35 +155,16 @@ class EntityResolver:
             Sport.objects.using(self.using).filter(key__in=keys).values_list("key", "id")
         )
 
-    def _resolve_tournaments(self, captures: list[Capture]) -> None:
-        wanted = {
-            (self.sports[c.event.sport_key], c.event.tournament_key): c.event for c in captures
-        }
-        missing = [k for k in wanted if k not in self.tournaments]
-        if not missing:
-            return
-        self._read_tournaments(missing)
-        new = [k for k in missing if k not in self.tournaments]
-        if new:
-            Tournament.objects.using(self.using).bulk_create(
-                [
-                    Tournament(
-                        sport_id=sport_id,
-                        key=key,
-                        name=wanted[(sport_id, key)].tournament_name,
-                        country=wanted[(sport_id, key)].country,
-                    )
-                    for sport_id, key in new
-                ],
-                ignore_conflicts=True,
-            )
-            self._read_tournaments(new)
-
-    def _read_tournaments(self, keys: list[tuple[int, str]]) -> None:
-        rows = Tournament.objects.using(self.using).filter(
-            sport_id__in={s for s, _ in keys}, key__in={k for _, k in keys}
+    def _resolve_tournaments(self, refs: list[EventRef]) -> None:
+        self.names.resolve_tournaments(
+            {
+                (self.sports[r.sport_key], r.source, r.tournament_key): {
+                    "name": r.tournament_name,
+                    "country": r.country,
+                }
+                for r in refs
+            }
         )
-        self.tournaments.update({(t.sport_id, t.key): t.id for t in rows})
 
     def _resolve_events(self, captures: list[Capture]) -> None:
         wanted: dict[tuple[str, str], Capture] = {}
@@ -183,6 +198,7 @@ class EntityResolver:
             )
 
     def _create_events(self, captures: list[Capture]) -> None:
+        """Match each new source id to a stored event or make one, under the lock."""
         with transaction.atomic(using=self.using):
             with connections[self.using].cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_EVENT_CREATION_LOCK])
@@ -191,22 +207,53 @@ class EntityResolver:
             todo = [
                 c for c in captures if (c.event.source, c.event.source_event_id) not in self.events
             ]
-            events = Event.objects.using(self.using).bulk_create([self._new_event(c) for c in todo])
+            # Only matches are matched across sources: races and outrights are their own.
+            matches = [c for c in todo if c.event.kind == MATCH]
+            others = [c for c in todo if c.event.kind != MATCH]
+            match_keys = [self._match_key(c.event) for c in matches]
+            plan = plan_matches(
+                [(k, self._new_event(c)) for k, c in zip(match_keys, matches, strict=True)],
+                stored_candidates(match_keys, using=self.using),
+            )
+            own = [self._new_event(c) for c in others]
+            Event.objects.using(self.using).bulk_create([c.event for c in plan.new] + own)
+            chosen = [ch.event for ch in plan.chosen] + own
             EventAlias.objects.using(self.using).bulk_create(
                 [
                     EventAlias(source=c.event.source, external_id=c.event.source_event_id, event=e)
-                    for c, e in zip(todo, events, strict=True)
+                    for c, e in zip(matches + others, chosen, strict=True)
                 ]
             )
+            EventMatchCandidate.objects.using(self.using).bulk_create(
+                [
+                    EventMatchCandidate(
+                        event=new.event,
+                        candidate=fit.event,
+                        source=next(iter(new.sources)),
+                        reason=f"{reason}: same tournament and teams, start within "
+                        "the matching window",
+                    )
+                    for new, fits, reason in plan.reviews
+                    for fit in fits
+                ],
+                ignore_conflicts=True,
+            )
+
+    def _match_key(self, ref: EventRef) -> MatchKey:
+        home, away = self._teams(ref)
+        return MatchKey(self.tournament_id(ref), home.id, away.id, ref.commence_time, ref.source)
 
     def _new_event(self, capture: Capture) -> Event:
         ref = capture.event
+        home, away = self._teams(ref) or (None, None)  # races and outrights have none
         return Event(
-            tournament_id=self.tournaments[(self.sports[ref.sport_key], ref.tournament_key)],
-            name=ref.name,
+            tournament_id=self.tournament_id(ref),
+            name=f"{home.name} v {away.name}" if home else ref.name,
             kind=ref.kind,
-            home_team=ref.home_team,
-            away_team=ref.away_team,
+            home_team=home.name if home else "",
+            away_team=away.name if away else "",
+            home_participant_id=home.id if home else None,
+            away_participant_id=away.id if away else None,
             commence_time=ref.commence_time,
             commence_time_observed_at=capture.captured_at,
             sportradar_id=ref.sportradar_id or None,
@@ -216,7 +263,8 @@ class EntityResolver:
         wanted: dict[tuple[int, int], Capture] = {}
         for capture in captures:
             event_id = self.known_event(capture.event).id
-            wanted.setdefault((event_id, self.bookmakers[capture.bookmaker.key]), capture)
+            bookmaker_id = self.names.bookmakers[_bookmaker_key(capture)]
+            wanted.setdefault((event_id, bookmaker_id), capture)
         missing = [k for k in wanted if k not in self.pairs]
         if not missing:
             return
@@ -244,10 +292,5 @@ class EntityResolver:
         self.pairs.update({(p.event_id, p.bookmaker_id): p.id for p in rows})
 
 
-def _swapped(capture: Capture, event: KnownEvent) -> bool:
-    ref = capture.event
-    return (
-        ref.home_team != event.home_team
-        and ref.home_team == event.away_team
-        and ref.away_team == event.home_team
-    )
+def _bookmaker_key(capture: Capture) -> tuple[str, str]:
+    return (capture.event.source, capture.bookmaker.key)

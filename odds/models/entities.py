@@ -98,6 +98,14 @@ class Event(models.Model):
     bookmakers = models.ManyToManyField(
         "Bookmaker", through="EventBookmaker", related_name="events"
     )
+    # The teams as entities, so matching across sources compares identities, not names
+    # (home_team/away_team hold their canonical names). Null for events stored before.
+    home_participant = models.ForeignKey(
+        "Participant", on_delete=models.SET_NULL, blank=True, null=True, related_name="+"
+    )
+    away_participant = models.ForeignKey(
+        "Participant", on_delete=models.SET_NULL, blank=True, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["commence_time", "id"]

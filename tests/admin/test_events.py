@@ -134,7 +134,7 @@ def test_events_list_counts_bookmakers_in_one_query(admin_client, store):
     with CaptureQueriesContext(connection) as queries:
         response = admin_client.get(reverse("admin:odds_event_changelist"))
     counts = {event.name: event.bookmaker_count for event in response.context["cl"].result_list}
-    assert counts == {"Arsenal v Chelsea": 3, "Leeds v Spurs": 1}
+    assert counts == {"Arsenal v Chelsea": 3, "Leeds United v Tottenham Hotspur": 1}  # canonical
     listing_queries = [q["sql"] for q in queries if "odds_eventbookmaker" in q["sql"]]
     assert len(listing_queries) == 1  # in the page's query, not one per row
 

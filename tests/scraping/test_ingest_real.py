@@ -206,7 +206,7 @@ def test_football_data_season_with_closing_odds(shared_data):
     assert Event.objects.count() == 380
     captures = parsed(footballdata, [path])
     assert normalized(stored_rows()) == normalized(reference_rows(captures))
-    liverpool = Event.objects.get(home_team="Liverpool", away_team="Norwich")
+    liverpool = Event.objects.get(home_team="Liverpool", away_team="Norwich City")  # canonical
     closing = MarketOdds.objects.filter(
         event=liverpool, bookmaker__key="pinnacle", market_key="h2h"
     ).order_by("-captured_at")[0]
