@@ -54,14 +54,15 @@ def four_weeks():
     return the_event(7)
 
 
-def plans(selector) -> list[dict]:
-    """The plans of the statements on the odds rows that ``selector()`` ran."""
+def plans(selector, *, reading: str = "odds_marketodds") -> list[dict]:
+    """The plans of the statements on the odds rows (or what ``reading`` names) that
+    ``selector()`` ran."""
     with CaptureQueriesContext(connection) as queries:
         selector()
     found = []
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
-            if "odds_marketodds" in query["sql"]:
+            if reading in query["sql"]:
                 cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
                 plan = cursor.fetchone()[0]
                 found.append((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
@@ -137,23 +138,9 @@ def test_window_reads_skip_the_partitions_before_the_window(four_weeks):
     assert partition(3) in partitions and not partitions & before
 
 
-def snapshot_plans(selector) -> list[dict]:
-    """The plans of the confirmation statements (on the snapshots) ``selector()`` ran."""
-    with CaptureQueriesContext(connection) as queries:
-        selector()
-    found = []
-    with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            if "FROM odds_oddssnapshot s" in query["sql"]:
-                cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
-                plan = cursor.fetchone()[0]
-                found.append((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
-    return found
-
-
 @pytest.mark.django_db
 def test_confirmations_read_only_the_snapshots_since_the_rows_they_confirm(four_weeks):
-    (plan,) = snapshot_plans(lambda: latest_odds(four_weeks))
+    (plan,) = plans(lambda: latest_odds(four_weeks), reading="FROM odds_oddssnapshot s")
     scans = [n for n in nodes(plan) if n.get("Relation Name", "").startswith("odds_oddssnapshot")]
     snapshot_partition = partition(3).replace("marketodds", "oddssnapshot")
     assert {n["Relation Name"] for n in scans} == {snapshot_partition}
