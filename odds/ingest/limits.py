@@ -92,12 +92,20 @@ class TooLong:
 
 def too_long(capture: Capture) -> TooLong | None:
     """The first text of ``capture`` its column cannot hold, or None."""
-    for limit in LIMITS:
-        value = limit.value(capture)
-        if isinstance(value, str) and len(value) > limit.max_length:
+    for limit, value_of, most in _checks():
+        value = value_of(capture)
+        if isinstance(value, str) and len(value) > most:
             return TooLong(limit, value)
+    key_most, period_most = _MARKET_KEY.max_length, _PERIOD.max_length
     for market in capture.markets:
-        for limit, value in ((_MARKET_KEY, market.key), (_PERIOD, market.period)):
-            if len(value) > limit.max_length:
-                return TooLong(limit, value)
+        if len(market.key) > key_most:
+            return TooLong(_MARKET_KEY, market.key)
+        if len(market.period) > period_most:
+            return TooLong(_PERIOD, market.period)
     return None
+
+
+@cache
+def _checks() -> tuple[tuple[Limit, Callable[[Capture], object], int], ...]:
+    # Every capture is checked: the limits are looked up once, not per value.
+    return tuple((limit, limit.value, limit.max_length) for limit in LIMITS)

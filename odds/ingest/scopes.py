@@ -46,14 +46,23 @@ class ScopeRegistry:
     def __init__(self, *, using: str = "default") -> None:
         self.using = using
         self._ids: dict[str, int] = {}
+        # A feed repeats the same scope and markets: known combinations skip the work.
+        self._known: dict[tuple, int] = {}
 
     def ids_for(self, captures: Iterable[Capture]) -> list[int]:
-        described = [confirmed_entries(c) for c in captures]
-        signatures = [_signature(*d) for d in described]
-        missing = {s: d for s, d in zip(signatures, described, strict=True) if s not in self._ids}
-        if missing:
-            self._create(missing)
-        return [self._ids[s] for s in signatures]
+        captures = list(captures)
+        keys = [_key(c) for c in captures]
+        todo = {k: c for k, c in zip(keys, captures, strict=True) if k not in self._known}
+        if todo:
+            described = {k: confirmed_entries(c) for k, c in todo.items()}
+            missing = {
+                _signature(*d): d for d in described.values() if _signature(*d) not in self._ids
+            }
+            if missing:
+                self._create(missing)
+            for k, d in described.items():
+                self._known[k] = self._ids[_signature(*d)]
+        return [self._known[k] for k in keys]
 
     def _create(self, missing: dict[str, tuple[list[str], list[str]]]) -> None:
         rows = CaptureScope.objects.using(self.using)
@@ -70,6 +79,14 @@ def carried_scope_id(*, using: str = "default") -> int:
         signature=CARRIED_SIGNATURE, defaults={"carried": True}
     )
     return scope.id
+
+
+def _key(capture: Capture) -> tuple:
+    """What a capture's confirmed scope depends on: its scope, what was skipped, and (when
+    the scope is explicit) which markets it carries; without one, the keys present."""
+    if capture.scope is None:
+        return (None, capture.skipped_keys, frozenset(m.key for m in capture.markets))
+    return (capture.scope, capture.skipped_keys, frozenset(m.identity for m in capture.markets))
 
 
 def _signature(entries: list[str], skipped: list[str]) -> str:
