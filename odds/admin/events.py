@@ -13,7 +13,7 @@ from odds.admin.event_odds import HISTORY_WINDOW, event_odds
 from odds.admin.identity import report_merge
 from odds.admin.readonly import ReadOnlyMixin
 from odds.identity.merge import merge_events
-from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor
+from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor, EventKind
 
 
 class CompetitorInline(ReadOnlyMixin, admin.TabularInline):
@@ -59,6 +59,13 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ("Identifiers", {"fields": ["sportradar_id", "commence_time_observed_at"]}),
     ]
     inlines = [EventAliasInline, CompetitorInline]
+
+    def get_inlines(self, request, obj=None):
+        # A match has its teams above; only races and outrights list competitors.
+        if obj is not None and obj.kind == EventKind.MATCH:
+            return [EventAliasInline]
+        return self.inlines
+
     actions = ["merge_selected"]
 
     class Media:
