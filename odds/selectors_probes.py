@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F
@@ -149,7 +150,17 @@ def probe(probes: list[Probe], *, newest: bool = True, skip_gone: bool = False) 
 
 
 def outcomes_of(raw: str | list) -> tuple[OutcomePrice, ...]:
-    items = json.loads(raw) if isinstance(raw, str) else raw
+    return _parsed(raw) if isinstance(raw, str) else _outcomes(raw)
+
+
+@lru_cache(maxsize=1 << 15)
+def _parsed(text: str) -> tuple[OutcomePrice, ...]:
+    # The same stored value is read again and again (a market's start and end, many
+    # bookmakers at one price): parsed once, shared as the immutable tuple it is.
+    return _outcomes(json.loads(text))
+
+
+def _outcomes(items: list[dict]) -> tuple[OutcomePrice, ...]:
     return tuple(
         OutcomePrice(o["name"], Decimal(str(o["price"])), o.get("status", "open")) for o in items
     )
