@@ -59,10 +59,6 @@ def confirmed_times(founds: list[Found], uppers: list[datetime]) -> list[datetim
     return times
 
 
-def is_fresh(confirmed_at: datetime, *, at: datetime, max_age: timedelta | None) -> bool:
-    return max_age is None or confirmed_at >= at - max_age
-
-
 def _newest_snapshots(lowers: dict[tuple[int, int, datetime], datetime]) -> dict[tuple, tuple]:
     """Per (event, bookmaker, upper): the newest snapshot from the group's oldest row on
     (an older one confirms nothing) up to ``upper``, and its scope."""
