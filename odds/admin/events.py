@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
-from odds.admin.identity import report_merge
+from odds.admin.identity import merge_into_oldest
 from odds.admin.readonly import ReadOnlyMixin
 from odds.identity.merge import merge_events
 from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor, EventKind
@@ -92,18 +92,14 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         description="Same match: merge the others into the oldest selected", permissions=["merge"]
     )
     def merge_selected(self, request, queryset) -> None:
-        events = list(queryset.order_by("id"))
-        if len(events) < 2:
-            self.message_user(request, "Select two or more events.", messages.WARNING)
-            return
-        keep = events[0]
-        for drop in events[1:]:
-            report_merge(
-                self,
-                request,
-                lambda d=drop: merge_events(keep=keep.pk, drop=d.pk),
-                label=f"{drop} (event {drop.pk}) into event {keep.pk}",
-            )
+        merge_into_oldest(
+            self,
+            request,
+            list(queryset.order_by("id")),
+            noun="events",
+            merge=lambda keep, drop: merge_events(keep=keep.pk, drop=drop.pk),
+            label=lambda keep, drop: f"{drop} (event {drop.pk}) into event {keep.pk}",
+        )
 
     @admin.display(description="bookmakers", ordering="bookmaker_count")
     def bookmaker_count(self, obj) -> int:

@@ -33,6 +33,16 @@ def report_merge(admin_view, request, merge, *, label: str) -> bool:
     return True
 
 
+def merge_into_oldest(admin_view, request, rows: list, *, noun: str, merge, label) -> None:
+    """A list action's merges: every selected row but the oldest into the oldest."""
+    if len(rows) < 2:
+        admin_view.message_user(request, f"Select two or more {noun}.", messages.WARNING)
+        return
+    keep = rows[0]
+    for drop in rows[1:]:
+        report_merge(admin_view, request, lambda d=drop: merge(keep, d), label=label(keep, drop))
+
+
 @admin.register(EventMatchCandidate)
 class EventMatchCandidateAdmin(admin.ModelAdmin):
     """Pairs matching would not merge on its own: a person merges or dismisses them."""
@@ -116,15 +126,11 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 @admin.action(description="Same bookmaker: merge the others into the oldest selected")
 def merge_selected_bookmakers(modeladmin, request, queryset: QuerySet[Bookmaker]) -> None:
-    books = list(queryset.order_by("id"))
-    if len(books) < 2:
-        modeladmin.message_user(request, "Select two or more bookmakers.", messages.WARNING)
-        return
-    keep = books[0]
-    for drop in books[1:]:
-        report_merge(
-            modeladmin,
-            request,
-            lambda d=drop: merge_bookmakers(keep=keep, drop=d),
-            label=f"{drop.key} into {keep.key}",
-        )
+    merge_into_oldest(
+        modeladmin,
+        request,
+        list(queryset.order_by("id")),
+        noun="bookmakers",
+        merge=lambda keep, drop: merge_bookmakers(keep=keep, drop=drop),
+        label=lambda keep, drop: f"{drop.key} into {keep.key}",
+    )
