@@ -32,7 +32,7 @@ from datetime import datetime
 
 from django.db import connections
 
-from odds.ingest.changes import GONE
+from odds.series import GONE
 
 # The newest row of each market before the boundary, kept when it is a price (not a
 # gone row) and no row already stands at the target instant; with when it was last

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from odds.ingest.changes import Ident, line_text
 from odds.models import Bookmaker, Event
+from odds.series import Ident, line_text
 from odds.vocabulary import MARKET_KEYS, is_vocabulary_key, is_vocabulary_period
 
 

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from odds import selectors_args as args
-from odds.ingest.changes import Ident
 from odds.models import Event
 from odds.quotes import Quote
 from odds.selectors_args import EventInfo
 from odds.selectors_confirm import confirmed_times, default_max_age
 from odds.selectors_probes import Found, Pair, Probe, in_force, load_pairs, probe
+from odds.series import Ident
 
 # ``max_age`` default of the pricing answers: ODDS_QUOTE_MAX_AGE_SECONDS.
 SETTING = "setting"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from fractions import Fraction
 
-from odds.ingest.changes import Ident
 from odds.quotes import Move
 from odds.selectors_pricing import rounded
 from odds.selectors_probes import Found, Pair, Probe, probe
+from odds.series import Ident
 
 
 def starts_of(keys: list[tuple[Pair, Ident]], *, since: datetime, until: datetime) -> dict:

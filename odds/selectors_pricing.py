@@ -26,6 +26,7 @@ from odds.quotes import (
     Quote,
     net_price,
 )
+from odds.vocabulary import DRAW_SPORTS
 
 SCALE = Decimal("0.000001")
 _UNITS = 1_000_000  # millionths in 1
@@ -48,8 +49,6 @@ _WHOLE = {
 }
 # Outcomes that overlap (double chance) or a list that may leave competitors out.
 _NEVER_WHOLE = frozenset({"double_chance", "outrights"})
-# Sports whose match winner (h2h) is 1X2: a two-way h2h there is missing its draw.
-DRAW_SPORTS = frozenset({"soccer", "rugbyunion", "rugbyleague", "handball"})
 
 
 def role_rank(name: str) -> tuple[int, str]:

@@ -29,10 +29,10 @@ from functools import lru_cache
 from django.db import connection
 from django.db.models import F
 
-from odds.ingest.changes import GONE, Ident, line_text, parse_ident
 from odds.models import EventBookmaker, MarketOdds
 from odds.models.entities import effective_commission
 from odds.quotes import OutcomePrice, Quote
+from odds.series import GONE, Ident, line_text, parse_ident
 from odds.vocabulary import LAY_SUFFIX
 
 

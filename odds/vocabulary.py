@@ -7,6 +7,7 @@ against them (and against what an event really has, for a source's own keys).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 LAY_SUFFIX = "_lay"
 
@@ -34,6 +35,30 @@ PERIOD_PATTERN = re.compile(
     rf"^(full_time|regulation_time|overtime|({_ORDINALS})_(half|quarter|period|set|inning)"
     r"|first_\d+_innings)$"
 )
+
+
+# Sports whose match result has a draw: their h2h is three-way.
+DRAW_SPORTS = frozenset({"soccer", "rugbyunion", "rugbyleague", "handball"})
+
+# What the line column (numeric(8, 3)) holds; a source rounding a line would merge two.
+LINE_PLACES = 3
+MAX_LINE = Decimal("99999.999")
+
+
+def line_fits(line: Decimal) -> bool:
+    """Whether the store can keep ``line`` exactly: finite, within ±MAX_LINE, 3 places."""
+    return (
+        line.is_finite()
+        and abs(line) <= MAX_LINE
+        and line.normalize().as_tuple().exponent >= -LINE_PLACES
+    )
+
+
+def canonical_line(line: Decimal) -> Decimal:
+    """One spelling per line: 236.0 and 236 are one line, 2.50 is 2.5, and -0 is 0."""
+    if line == 0:
+        return Decimal(0)
+    return line.quantize(Decimal(1)) if line == line.to_integral() else line.normalize()
 
 
 def is_vocabulary_key(key: str) -> bool:

@@ -15,13 +15,10 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from hashlib import blake2b
 
 from odds.captures import Market, Outcome, Scope
 from odds.prices import price_text
-
-Ident = tuple[str, str, Decimal | None]  # (market_key, period, line)
-GONE_TEXT = "[]"
+from odds.series import GONE, GONE_TEXT, Ident, ident_text, parse_ident, value_hash
 
 # Outcomes are stored in this order within a market, then by name.
 _ROLE_ORDER = {
@@ -36,14 +33,6 @@ _ROLE_ORDER = {
     "home_away": 1,
     "draw_away": 2,
 }
-
-
-def value_hash(text: str) -> int:
-    """A stable (process-independent) signed 64-bit hash of a canonical value."""
-    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
-
-
-GONE = value_hash(GONE_TEXT)
 
 
 _BASE_FIELDS = frozenset({"name", "price", "status"})
@@ -103,26 +92,6 @@ class Change:
 
 # A pair's state: market identity (as text) -> [value_hash, ISO time of that row].
 State = dict[str, list]
-
-
-@lru_cache(maxsize=1 << 14)
-def ident_text(ident: Ident) -> str:
-    key, period, line = ident
-    return f"{key}|{period}|{line_text(line)}"
-
-
-@lru_cache(maxsize=1 << 14)
-def parse_ident(text: str) -> Ident:
-    key, period, line = text.split("|")
-    return (key, period, Decimal(line) if line else None)
-
-
-def line_text(line: Decimal | None) -> str:
-    if line is None:
-        return ""
-    if line == 0:
-        return "0"
-    return format(line.normalize(), "f")
 
 
 def diff_capture(

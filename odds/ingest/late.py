@@ -15,16 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from odds.captures import Market, Scope
-from odds.ingest.changes import (
-    GONE_TEXT,
-    Ident,
-    State,
-    ident_text,
-    outcomes_text,
-    text_from_json,
-    value_hash,
-)
+from odds.ingest.changes import State, outcomes_text, text_from_json
 from odds.ingest.copy import SNAPSHOT_COLUMNS
+from odds.series import GONE_TEXT, Ident, ident_text, value_hash
 
 
 @dataclass

@@ -20,9 +20,10 @@ from operator import or_
 from django.db.models import Q
 
 from odds.captures import OPEN, SUSPENDED
-from odds.ingest.changes import ident_text, text_from_json, value_hash
+from odds.ingest.changes import text_from_json
 from odds.ingest.state import load_state
 from odds.prices import BadPrice, from_decimal, price_text
+from odds.series import ident_text, value_hash
 
 WRITE_API = "odds.ingest.ingest_captures (with odds.captures.Capture values)"
 IMMUTABLE = (

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from odds.captures import Capture
-from odds.ingest.changes import ident_text, line_text
 from odds.models import CaptureScope
+from odds.series import ident_text, line_text
 
 CARRIED_SIGNATURE = "carried"
 

@@ -18,7 +18,8 @@ import json
 from collections import OrderedDict
 from datetime import datetime
 
-from odds.ingest.changes import State, parse_ident
+from odds.ingest.changes import State
+from odds.series import parse_ident
 
 
 def load_state(raw: str | dict | None) -> State:

@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from odds.captures import MATCH, OPEN, OUTRIGHT, RACE, SUSPENDED, Capture, Problem
 from odds.ingest.limits import too_long
+from odds.vocabulary import MAX_LINE
 
 _SNAKE = re.compile(r"^[a-z0-9_]+$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-_MAX_LINE = Decimal("99999.999")
 _STATUSES = frozenset({OPEN, SUSPENDED})
 _KINDS = frozenset({MATCH, RACE, OUTRIGHT})
 _RESULTS = frozenset({"", "winner", "placed", "loser", "removed"})
@@ -150,7 +150,7 @@ def _identity_reason(key: str, period: str, line: Decimal | None) -> str | None:
     if not (_SNAKE.match(key) and _SNAKE.match(period)):
         return "market key and period must be snake_case"
     if line is not None:
-        if not line.is_finite() or abs(line) > _MAX_LINE:
+        if not line.is_finite() or abs(line) > MAX_LINE:
             return f"line {line} is out of range"
         if line.as_tuple().exponent < -3:
             return f"line {line} has more than 3 decimal places"

@@ -14,9 +14,10 @@ import pytest
 from django.db import connection
 
 from odds.captures import Capture
-from odds.ingest.changes import ident_text, text_from_json, value_hash
+from odds.ingest.changes import text_from_json
 from odds.ingest.state import newest_rows
 from odds.models import Bookmaker, Event, EventAlias, EventBookmaker, MarketOdds, OddsSnapshot
+from odds.series import ident_text, value_hash
 from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.runner import reap_stale_runs
 from scraping.sources import theoddsapi

@@ -11,9 +11,10 @@ from django.db import connection
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome
 from odds.ingest import ingest_captures
-from odds.ingest.changes import ident_text, text_from_json, value_hash
+from odds.ingest.changes import text_from_json
 from odds.ingest.state import newest_rows
 from odds.models import Event, EventBookmaker, MarketOdds, OddsSnapshot
+from odds.series import ident_text, value_hash
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 KICKOFF = datetime(2026, 1, 11, 15, 0, tzinfo=UTC)

@@ -10,10 +10,11 @@ import pytest
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome
 from odds.ingest import CaptureWriter
-from odds.ingest.changes import text_from_json, value_hash
+from odds.ingest.changes import text_from_json
 from odds.ingest.state import load_state
 from odds.models import EventAlias, EventBookmaker, MarketOdds
 from odds.selectors import best_prices, latest_odds
+from odds.series import value_hash
 from tests.factories import make_bookmaker, make_event, make_snapshot
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)

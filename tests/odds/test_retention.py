@@ -19,12 +19,13 @@ from django.core.management import call_command
 
 from odds.captures import BookmakerRef, Capture, EventRef, Market, Outcome
 from odds.ingest import ingest_captures
-from odds.ingest.changes import parse_ident, text_from_json, value_hash
+from odds.ingest.changes import text_from_json
 from odds.ingest.state import load_state
 from odds.models import CaptureScope, Event, EventBookmaker, MarketOdds, OddsSnapshot
 from odds.partitioning import build_manager, list_partitions
 from odds.quotes import Quote
 from odds.selectors import best_prices, latest_odds, margins, market_history, opening_closing
+from odds.series import parse_ident, value_hash
 from scraping.sources.theoddsapi import parse_events, scope_for
 
 TABLES = ("odds_oddssnapshot", "odds_marketodds")
