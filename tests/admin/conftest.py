@@ -2,6 +2,7 @@ import pytest
 
 from odds.models import MarketOddsRecord, SnapshotRecord
 from scraping.models import ScrapeStatus
+from tests.admin.browser import browser_data, browser_page, drop_new_partitions  # noqa: F401
 from tests.admin.data import failed_run_with_errors, make_run, priced_event
 
 

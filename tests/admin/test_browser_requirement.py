@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.admin.test_browser import browser_required, missing_browser
+from tests.admin.browser import browser_required, missing_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
