@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.http import HttpResponseBadRequest
+from django.utils import timezone
+
+from odds.admin import odds_style
 
 
 class RejectNulBytesMiddleware:
@@ -19,3 +24,32 @@ class RejectNulBytesMiddleware:
                 content_type="text/plain",
             )
         return self.get_response(request)
+
+
+class ViewerPreferencesMiddleware:
+    """The viewer's odds style and time zone, from the cookies the admin's toggle sets:
+    prices and times on every page follow them. An unknown value falls back to decimal
+    odds and the server's time zone rather than failing the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        odds_style.activate(request.COOKIES.get(odds_style.STYLE_COOKIE, ""))
+        zone = _zone(request.COOKIES.get(odds_style.ZONE_COOKIE, ""))
+        if zone is not None:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            odds_style.activate(odds_style.DECIMAL)
+            timezone.deactivate()
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder
+        return None

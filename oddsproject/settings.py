@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oddsproject.middleware.RejectNulBytesMiddleware",
+    "oddsproject.middleware.ViewerPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "oddsproject.urls"

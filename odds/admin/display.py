@@ -10,6 +10,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
 
+from odds.admin.odds_style import active_style, styled
+
 # Long JSON (a raw response, a traceback) is cut here on the page; the database keeps it whole.
 JSON_DISPLAY_LIMIT = 100_000
 
@@ -41,11 +43,11 @@ def first_line(text: str, *, limit: int = 120) -> str:
 
 
 def price_text(price: Decimal | str | None) -> str:
-    """Decimal odds as a bookmaker shows them: at least two decimals, no trailing noise."""
+    """A price as a bookmaker shows it, in the viewer's odds style: decimal odds with at
+    least two decimals and no trailing noise unless the viewer chose another style."""
     if price is None or price == "":
         return "—"
-    value = Decimal(str(price))
-    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value.normalize()}"
+    return styled(Decimal(str(price)), active_style())
 
 
 def outcomes_summary(outcomes: list[dict]) -> str:
