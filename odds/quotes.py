@@ -1,4 +1,4 @@
-"""What the read API (odds/selectors.py) returns: small immutable values, no ORM rows.
+"""What the read API (odds/selectors/) returns: small immutable values, no ORM rows.
 
 Prices are exact ``Decimal`` decimal odds; times are aware UTC datetimes. Other apps
 can keep, compare and serialise these without touching the database again.

@@ -41,3 +41,10 @@ def ident_text(ident: Ident) -> str:
 def parse_ident(text: str) -> Ident:
     key, period, line = text.split("|")
     return (key, period, Decimal(line) if line else None)
+
+
+def ident_prefixes(ident: Ident) -> list[str]:
+    """The three prefixes of an identity that a capture scope entry may name: "totals",
+    "totals|full_time", "totals|full_time|2.5" (the last exactly as ``ident_text``)."""
+    key, period, line = ident
+    return [key, f"{key}|{period}", f"{key}|{period}|{line_text(line)}"]

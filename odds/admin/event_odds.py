@@ -21,7 +21,7 @@ from odds.admin.display import price_text
 from odds.ingest.state import newest_rows
 from odds.models import EventBookmaker
 from odds.quotes import BestPrice, Quote
-from odds.selectors_confirm import default_max_age
+from odds.selectors.confirm import default_max_age
 from odds.series import ident_text, parse_ident
 
 HISTORY_WINDOW = timedelta(days=7)

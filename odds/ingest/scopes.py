@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from odds.captures import Capture
 from odds.models import CaptureScope
-from odds.series import ident_text, line_text
+from odds.series import ident_text
 
 CARRIED_SIGNATURE = "carried"
 
@@ -23,12 +23,6 @@ def prefix_text(entry: tuple) -> str:
     if len(entry) == 3:
         return ident_text(entry)
     return "|".join(str(part) for part in entry)
-
-
-def prefixes(ident: tuple) -> list[str]:
-    """The three prefixes of an identity that a scope entry may name."""
-    key, period, line = ident
-    return [key, f"{key}|{period}", f"{key}|{period}|{line_text(line)}"]
 
 
 def confirmed_entries(capture: Capture) -> tuple[list[str], list[str]]:

@@ -6,8 +6,8 @@ from datetime import datetime
 from fractions import Fraction
 
 from odds.quotes import Move
-from odds.selectors_pricing import rounded
-from odds.selectors_probes import Found, Pair, Probe, probe
+from odds.selectors.pricing import rounded
+from odds.selectors.probes import Found, Pair, Probe, probe
 from odds.series import Ident
 
 

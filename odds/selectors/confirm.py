@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection
 
-from odds.ingest.scopes import prefixes
 from odds.models import CaptureScope
-from odds.selectors_probes import Found, pg_array
+from odds.selectors.probes import Found, pg_array
+from odds.series import ident_prefixes
 
 
 def default_max_age() -> timedelta:
@@ -47,7 +47,7 @@ def confirmed_times(founds: list[Found], uppers: list[datetime]) -> list[datetim
         )
         if at is None or at < f.row_at:
             times.append(f.confirmed_floor)  # nothing captured since the row itself
-        elif scope is None or _covers(scopes[scope], prefixes(f.probe.ident)):
+        elif scope is None or _covers(scopes[scope], ident_prefixes(f.probe.ident)):
             times.append(max(at, f.confirmed_floor))
         else:
             times.append(None)
@@ -87,7 +87,7 @@ def _covers(scope: tuple[frozenset, frozenset], keys: list[str]) -> bool:
 
 
 def _covering(founds: list[Found], uppers: list[datetime]) -> list[datetime | None]:
-    keys = [prefixes(f.probe.ident) for f in founds]
+    keys = [ident_prefixes(f.probe.ident) for f in founds]
     params = {
         "event": pg_array(f.probe.pair.event_id for f in founds),
         "book": pg_array(f.probe.pair.bookmaker_id for f in founds),

@@ -1,16 +1,8 @@
-"""The read API of the odds store, for other Django apps: plain values, no ORM rows.
+"""Answers about one event's markets: the prices in force, a market's stored path, its
+opening and closing prices, the best prices and margins, and the main line.
 
-Every function answers from indexes and reads only the partitions of the time it is
-asked about (see :mod:`odds.selectors_probes`); none loads a whole table. ``event`` is
-an :class:`~odds.models.Event` or its id; ``at`` is an aware datetime and defaults to
-now (the current state); ``line`` is the handicap/total (``None`` for markets without
-one). Prices are exact ``Decimal`` decimal odds; ratios have 6 decimal places (see
-:mod:`odds.selectors_pricing`). The return types live in :mod:`odds.quotes`.
-
-What an answer means (README, "What an answer means"): every quote says when it was
-last confirmed and whether it was seen in play; the pricing answers (best prices,
-margins, arbitrage, movers) are pre-match and fresh by default, and pay exchange back
-prices after commission. Bad arguments raise ``ValueError`` (:mod:`odds.selectors_args`).
+Every function finds rows through :mod:`odds.selectors.probes` and dates them through
+:mod:`odds.selectors.context`; what the answers mean is in :mod:`odds.selectors`.
 """
 
 from __future__ import annotations
@@ -19,20 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from django.utils import timezone
 
-from odds import selectors_args as args
 from odds.models import Event
-from odds.quotes import Arbitrage, BestPrice, Margin, Move, OpeningClosing, Quote
-from odds.selectors_context import (
+from odds.quotes import BestPrice, Margin, OpeningClosing, Quote
+from odds.selectors import args
+from odds.selectors.context import (
     SETTING,
     TICK,
     MaxAge,
     confirmed_quotes,
-    fresh_ends,
-    fresh_quotes,
     idents_of,
     is_stale,
     max_age_of,
@@ -40,28 +29,21 @@ from odds.selectors_context import (
     pricing_quotes,
     spans,
 )
-from odds.selectors_moves import moves_between, starts_of
-from odds.selectors_pricing import (
-    arbitrage_of,
+from odds.selectors.pricing import (
     best_of,
     is_whole,
     margin_of,
     most_quoted_line,
     role_rank,
 )
-from odds.selectors_probes import (
+from odds.selectors.probes import (
     Probe,
-    changed_markets,
     found,
     in_force,
     load_pairs,
-    newest_in_window,
     probe,
     series,
 )
-
-# arbitrage() without ``since`` looks at markets with a stored change in this window.
-ARBITRAGE_WINDOW = timedelta(hours=6)
 
 Line = Decimal | str | float | None
 
@@ -233,96 +215,6 @@ def margins(
     return result
 
 
-def arbitrage(
-    *,
-    at: datetime | None = None,
-    since: datetime | None = None,
-    min_edge: Decimal | float | int = 0,
-    in_play: bool = False,
-    max_age: MaxAge = SETTING,
-) -> list[Arbitrage]:
-    """Markets whose best prices across bookmakers at ``at`` (default now), exchange
-    back prices after commission, imply a total probability below 1: edge = 1 -
-    sum(1/best price) > ``min_edge``, the stake split in proportion to 1/price (shares
-    summing to exactly 1). Ordered by edge, largest first.
-
-    Only markets with a stored change in ``[since, at]`` are looked at; ``since``
-    defaults to ``at`` minus :data:`ARBITRAGE_WINDOW` (6 hours). Pre-match and fresh by
-    default: only events starting after ``at`` and quotes confirmed within ``max_age``.
-    Only complete markets count, only quotes with the same outcome set are combined,
-    and lay markets (``*_lay``) are left out.
-
-        >>> for a in arbitrage(min_edge=Decimal("0.005")):
-        ...     print(a.event_name, a.market_key, a.line, a.edge)
-        Arsenal v Chelsea totals 2.5 0.036005
-    """
-    upper = args.aware("at", at) or timezone.now()
-    lower = args.aware("since", since) or upper - ARBITRAGE_WINDOW
-    max_age = max_age_of(max_age)
-    markets = changed_markets(lower, upper, starting_after=None if in_play else upper)
-    pairs = load_pairs(event_ids=markets)
-    probes = [in_force(p, i, at) for p in pairs for i in markets[p.event_id] if i in p.newest]
-    events = args.event_infos(markets)
-    rows = [f for f in probe([p for p in probes if p]) if f.outcomes]
-    groups: dict[tuple, list[Quote]] = defaultdict(list)
-    for q, f in zip(fresh_quotes(rows, upper, events, max_age), rows, strict=True):
-        event_id, ident = f.probe.pair.event_id, f.probe.ident
-        if q and is_whole(ident[0], q.outcomes, sport=events[event_id].sport):
-            groups[(event_id, ident, frozenset(o.name for o in q.outcomes))].append(q)
-    floor = Fraction(Decimal(str(min_edge)))
-    found_ = [
-        arbitrage_of(event_id, events[event_id].name, ident, quotes, floor)
-        for (event_id, ident, _), quotes in groups.items()
-    ]
-    return sorted((a for a in found_ if a), key=lambda a: (-a.edge, a.event_id, *_ident_order(a)))
-
-
-def movers(
-    *,
-    since: datetime,
-    at: datetime | None = None,
-    limit: int = 50,
-    in_play: bool = False,
-    max_age: MaxAge = SETTING,
-) -> list[Move]:
-    """The largest price moves from ``since`` to ``at`` (default now), largest |change|
-    first: per open outcome of each (event, bookmaker, market) with a row in the window,
-    the price in force at ``since`` (for a market first priced later: its first price in
-    the window) against its newest price; change = to / from - 1 (6 places). Pre-match
-    by default: only rows captured before their event's start, and only markets whose
-    newest pre-match price was confirmed within ``max_age`` of ``at`` (or of the start,
-    if sooner). Unmoved prices are left out.
-
-        >>> for m in movers(since=timezone.now() - timedelta(hours=1), limit=10):
-        ...     print(m.event_name, m.bookmaker, m.outcome, m.from_price, m.to_price, m.change)
-        Arsenal v Chelsea pinnacle home 2.2 1.9 -0.136364
-    """
-    since, max_age = args.aware("since", since), max_age_of(max_age)
-    if since is None:
-        raise ValueError("since is required: the start of the window to measure moves over.")
-    until = args.aware("at", at) or timezone.now()
-    newest = newest_in_window(since, until, pre_match=not in_play)
-    pairs = {(p.event_id, p.bookmaker_id): p for p in load_pairs(event_ids={r[0] for r in newest})}
-    events = args.event_infos({e for e, *_ in newest})
-    ends = [
-        found(Probe(pairs[(e, b)], ident, at_, at_), at_, raw, None, None)
-        for e, b, ident, at_, raw in newest
-        if (e, b) in pairs
-    ]
-    ends = fresh_ends(ends, events, until=until, in_play=in_play, max_age=max_age)
-    starts = starts_of([(f.probe.pair, f.probe.ident) for f in ends], since=since, until=until)
-    moves = [
-        move
-        for end in ends
-        if (end.probe.pair, end.probe.ident) in starts
-        for move in moves_between(
-            starts[(end.probe.pair, end.probe.ident)], end, events[end.probe.pair.event_id].name
-        )
-    ]
-    moves.sort(key=lambda m: (-abs(m.change), m.event_id, m.bookmaker, *_ident_order(m), m.outcome))
-    return moves[:limit]
-
-
 def main_line(
     event: Event | int,
     market_key: str,
@@ -351,10 +243,6 @@ def main_line(
 # --- helpers ------------------------------------------------------------------------------
 def _quote_order(q: Quote) -> tuple:
     return (q.market_key, q.period, q.line is not None, q.line or 0, q.bookmaker)
-
-
-def _ident_order(a: Arbitrage | Move) -> tuple:
-    return (a.market_key, a.period, a.line is not None, a.line or 0)
 
 
 def _all_open(outcomes) -> bool:

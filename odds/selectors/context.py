@@ -1,6 +1,6 @@
 """Quotes with their context: when confirmed, in play or not, fresh or stale.
 
-The read API's public functions find rows (:mod:`odds.selectors_probes`); this module
+The read API's public functions find rows (:mod:`odds.selectors.probes`); this module
 turns them into :class:`~odds.quotes.Quote` values that say what they mean, and holds
 the rules the pricing answers share: pre-match by default, fresh by default.
 """
@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from odds import selectors_args as args
 from odds.models import Event
 from odds.quotes import Quote
-from odds.selectors_args import EventInfo
-from odds.selectors_confirm import confirmed_times, default_max_age
-from odds.selectors_probes import Found, Pair, Probe, in_force, load_pairs, probe
+from odds.selectors import args
+from odds.selectors.args import EventInfo
+from odds.selectors.confirm import confirmed_times, default_max_age
+from odds.selectors.probes import Found, Pair, Probe, in_force, load_pairs, probe
 from odds.series import Ident
 
 # ``max_age`` default of the pricing answers: ODDS_QUOTE_MAX_AGE_SECONDS.
