@@ -25,10 +25,6 @@ class TableOverview:
     def total_bytes(self) -> int:
         return sum(p.total_bytes for p in self.partitions)
 
-    @property
-    def default_partitions(self) -> list[Partition]:
-        return [p for p in self.partitions if p.is_default]
-
 
 @dataclass(frozen=True)
 class StoreOverview:

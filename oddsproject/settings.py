@@ -107,7 +107,7 @@ POSTGRES_EXTRA_AUTO_EXTENSION_SET_UP = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Partitioning of the odds time series ---------------------------------------------
-# RANGE partitions on captured_at, aligned to midnight UTC. See odds/partitioning.py.
+# RANGE partitions on captured_at, aligned to midnight UTC. See odds/partitioning/.
 ODDS_PARTITION_SIZE = env_choice("ODDS_PARTITION_SIZE", "week", ("day", "week", "month"))
 ODDS_PARTITIONS_AHEAD = env_int("ODDS_PARTITIONS_AHEAD", 4, minimum=1)
 # Unset or 0: keep history forever. N: pgpartition retires partitions whose every row is

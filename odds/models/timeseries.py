@@ -1,4 +1,4 @@
-"""The odds time series: RANGE-partitioned on ``captured_at`` (see odds/partitioning.py).
+"""The odds time series: RANGE-partitioned on ``captured_at`` (see odds/partitioning/).
 
 ``OddsSnapshot`` proves a look at one event at one bookmaker; ``MarketOdds`` holds a
 market's prices only when they are new, changed, suspended or gone, so history stays
