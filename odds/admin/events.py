@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
 from odds.admin.identity import merge_into_oldest
-from odds.admin.readonly import ReadOnlyMixin
 from odds.identity.merge import merge_events
 from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor, EventKind
+from oddsproject.admin_kit import ReadOnlyMixin
 
 
 class CompetitorInline(ReadOnlyMixin, admin.TabularInline):

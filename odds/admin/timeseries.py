@@ -1,6 +1,6 @@
 """Read-only lists of the odds time series that stay fast at hundreds of millions of rows.
 
-- No ``COUNT(*)``: :class:`~odds.admin_paginator.EstimatedCountPaginator` and
+- No ``COUNT(*)``: :class:`~odds.admin.paginator.EstimatedCountPaginator` and
   ``show_full_result_count = False``; no facets (each would be a count).
 - Always bounded by ``captured_at`` (:class:`~odds.admin.filters.CapturedWindowFilter`), so
   PostgreSQL reads only the partitions of that range, and sorted only by
@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from odds.admin.display import admin_link, outcomes_summary, pretty_json, price_text
+from odds.admin.display import outcomes_summary, price_text
 from odds.admin.filters import CapturedWindowFilter, MarketKeyFilter
-from odds.admin.readonly import ReadOnlyMixin
-from odds.admin_paginator import EstimatedCountPaginator
+from odds.admin.paginator import EstimatedCountPaginator
 from odds.models import MarketOddsRecord, SnapshotRecord
+from oddsproject.admin_kit import ReadOnlyMixin, admin_link, pretty_json
 
 
 def record_url(record) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from odds.admin.display import admin_link, first_line, pretty_json
-from odds.admin.readonly import ReadOnlyMixin
+from oddsproject.admin_kit import ReadOnlyMixin, admin_link, first_line, pretty_json
 from scraping.admin.runs import run_link
 from scraping.models import ScrapeError
 

@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from odds.admin.display import admin_link, admin_url, first_line, pretty_json
-from odds.admin.readonly import ReadOnlyMixin
+from oddsproject.admin_kit import ReadOnlyMixin, admin_link, admin_url, first_line, pretty_json
 from scraping.admin.display import duration_text, status_badge
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus, ScrapeTrigger
 from scraping.services import run_job

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from odds import admin_paginator
+from odds.admin import paginator as admin_paginator
+from odds.admin.paginator import EstimatedCountPaginator
 from odds.admin.timeseries import record_url
-from odds.admin_paginator import EstimatedCountPaginator
 from odds.models import Bookmaker, MarketOdds, MarketOddsRecord, SnapshotRecord
 from odds.overview import refresh_estimates
 from odds.partitioning import list_partitions
