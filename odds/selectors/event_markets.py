@@ -29,21 +29,8 @@ from odds.selectors.context import (
     pricing_quotes,
     spans,
 )
-from odds.selectors.pricing import (
-    best_of,
-    is_whole,
-    margin_of,
-    most_quoted_line,
-    role_rank,
-)
-from odds.selectors.probes import (
-    Probe,
-    found,
-    in_force,
-    load_pairs,
-    probe,
-    series,
-)
+from odds.selectors.pricing import best_of, is_whole, margin_of, most_quoted_line, role_rank
+from odds.selectors.probes import Probe, found, in_force, load_pairs, probe, series
 
 Line = Decimal | str | float | None
 
