@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from odds.vocabulary import DRAW_SPORTS, canonical_line
+from odds.vocabulary import DRAW_SPORTS, LINE_PLACES, MAX_LINE, canonical_line
 
 SOURCE = "oddsharvester"
 MARKET_SUFFIX = "_market"
@@ -89,8 +89,9 @@ HANDICAP_3: Roles = (
     ("away", ("team2_handicap",)),
 )
 
-# At most 5 digits and 3 decimals: what the store's line column holds (odds.vocabulary).
-_LINE = r"(?P<line>[+-]?\d{1,5}(?:_\d{1,3})?)"
+# At most 5 digits and 3 decimals: what the store's line column holds.
+_DIGITS = len(str(int(MAX_LINE)))
+_LINE = rf"(?P<line>[+-]?\d{{1,{_DIGITS}}}(?:_\d{{1,{LINE_PLACES}}})?)"
 LINE_MARKETS: tuple[tuple[re.Pattern[str], str, Roles], ...] = (
     (re.compile(rf"over_under_(?:games_|points_)?{_LINE}"), "totals", TOTALS),
     (re.compile(rf"over_under_sets_{_LINE}"), "totals_sets", TOTALS),
