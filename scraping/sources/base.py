@@ -33,6 +33,14 @@ class SourceError(Exception):
         return Problem(self.error_type, self.message, self.context, fatal=True)
 
 
+def located(cause: str, *where: str) -> str:
+    """A message with its cause first and where it happened after (``file x.json``,
+    ``record 12``): lists cut messages at ~120 characters, and a long path first would
+    cut off why."""
+    place = ", ".join(part for part in where if part)
+    return f"{cause} — {place}" if place else cause
+
+
 def parse_utc(value: object) -> datetime:
     """An ISO-8601 time (``Z``, an offset, or ``... UTC``) as an aware UTC datetime.
 
@@ -150,13 +158,18 @@ def parse_json_text(text: str, *, path: object, what: str, parse_float=None) -> 
         return json.loads(storable_json(text), parse_float=parse_float)
     except RecursionError:
         raise SourceError(
-            "bad_json", f"{path} is nested too deeply to be {what}", {"file": str(path)}
+            "bad_json",
+            located(f"Nested too deeply to be {what}", f"file {path}"),
+            {"file": str(path)},
         ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             "bad_json",
-            f"{path} is not valid JSON (truncated or corrupt?): {exc.msg} (line {exc.lineno}, "
-            f"column {exc.colno}, character {exc.pos} of {len(text)}); re-export or re-copy it",
+            located(
+                f"Not valid JSON (truncated or corrupt?): {exc.msg} (line {exc.lineno}, "
+                f"column {exc.colno}, character {exc.pos} of {len(text)}); re-export or re-copy it",
+                f"file {path}",
+            ),
             {
                 "file": str(path),
                 "line": exc.lineno,
@@ -166,4 +179,6 @@ def parse_json_text(text: str, *, path: object, what: str, parse_float=None) -> 
             },
         ) from None
     except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
-        raise SourceError("bad_json", f"{path} is not {what}: {exc}", {"file": str(path)}) from None
+        raise SourceError(
+            "bad_json", located(f"Not {what}: {exc}", f"file {path}"), {"file": str(path)}
+        ) from None

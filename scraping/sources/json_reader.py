@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from scraping.sources.base import SourceError
+from scraping.sources.base import SourceError, located
 
 MAX_DEPTH = 512  # far deeper than any odds response; json.loads stops near 1000
 PIECE = 4096  # bytes a parser pulls at once: bounds what one piece can nest
@@ -50,7 +50,10 @@ class Reader:
         except OSError as exc:
             raise SourceError(
                 "missing_file",
-                f"cannot read The Odds API file {path}: {exc.strerror or exc}; check the path",
+                located(
+                    f"The Odds API file cannot be read: {exc.strerror or exc}; check the path",
+                    f"file {path}",
+                ),
                 {"file": str(path)},
             ) from None
         self.stream = self.handle
@@ -84,7 +87,7 @@ class Reader:
         if self.digits + leading >= _HUGE or b"0" * _HUGE in digits:
             raise SourceError(
                 "bad_json",
-                f"{self.path} holds a number of {_HUGE} digits or more, not odds",
+                located(f"A number of {_HUGE} digits or more, not odds", f"file {self.path}"),
                 {"file": str(self.path)},
             )
         trailing = len(digits) - len(digits.rstrip(b"0"))
@@ -102,7 +105,9 @@ class Reader:
         except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(
                 "bad_gzip",
-                f"{self.path} is not a readable gzip file (truncated or corrupt: {exc})",
+                located(
+                    f"Not a readable gzip file (truncated or corrupt: {exc})", f"file {self.path}"
+                ),
                 {"file": str(self.path)},
             ) from None
         if not self.started:

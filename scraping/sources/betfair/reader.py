@@ -4,7 +4,8 @@ Betfair's historic data comes as one file per market (plain text, or compressed 
 bzip2; gzip is accepted too) holding one JSON stream message per line, and is downloaded
 as a tar of folders of such files. Every layer is read as a stream: a tar is walked
 member by member, a compressed member is decompressed as it is read, and lines are
-handed over one at a time, so no file is ever held in memory whole.
+handed over one at a time, so no file is ever held in memory whole. Each stream file's
+lines go to its own :class:`~scraping.sources.betfair.mapping.StreamParser`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,60 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import json
 import tarfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from scraping.sources.base import SourceError
+from odds.captures import Problem
+from scraping.sources.base import Item, SourceError, located
+from scraping.sources.betfair.mapping import StreamParser
 
 _GZIP = b"\x1f\x8b"
 _BZIP2 = b"BZh"
 _FIRST_BYTES = 512  # a tar header: enough to tell a tar from a stream file
+
+
+def parse_file(path: str | Path, *, interval_ms: int = 1000) -> Iterator[Item]:
+    """Captures and problems of one file, folder member or tar, in stream order."""
+    for lines in stream_files(Path(path)):
+        parser = StreamParser(lines.origin, interval_ms=interval_ms)
+        yield from parser.feed_all(lines)
+        if lines.error:
+            yield Problem(
+                "unreadable_file",
+                located(
+                    f"{lines.error}; the lines before were kept; re-download it",
+                    f"file {lines.origin}",
+                ),
+                {"file": lines.origin},
+            )
+
+
+def capture_times(path: str | Path) -> tuple[datetime, datetime] | None:
+    """The first publish time in the file: where the importer puts it in time order.
+    None when there is none to read (parsing the file then says why)."""
+    try:
+        return _first_time(Path(path))
+    except SourceError:
+        return None
+
+
+def _first_time(path: Path) -> tuple[datetime, datetime] | None:
+    for lines in stream_files(path):
+        for number, raw in lines:
+            try:
+                pt = json.loads(raw)["pt"]
+                moment = datetime.fromtimestamp(pt / 1000, UTC)
+            except (ValueError, KeyError, TypeError, OverflowError, OSError):
+                if number >= 10:
+                    return None
+                continue
+            return moment, moment
+        return None
+    return None
 
 
 class Lines:
@@ -38,7 +83,7 @@ class Lines:
             for number, line in enumerate(self.handle, start=1):
                 yield number, line.rstrip(b"\r\n")
         except (OSError, EOFError, ValueError, tarfile.TarError) as error:
-            self.error = f"unreadable after line {number}: {error}"
+            self.error = f"Unreadable after line {number}: {error}"
 
 
 def stream_files(path: Path) -> Iterator[Lines]:
@@ -51,7 +96,8 @@ def stream_files(path: Path) -> Iterator[Lines]:
         handle = open(path, "rb")  # noqa: SIM115 (closed below, after the generator)
     except OSError as error:
         raise SourceError(
-            "unreadable_file", f"{path} cannot be read: {error.strerror}; check the path"
+            "unreadable_file",
+            located(f"Cannot be read: {error.strerror}; check the path", f"file {path}"),
         ) from None
     with handle:
         head = _decompressed_head(handle, path)
@@ -68,7 +114,7 @@ def _decompressed_head(handle: IO[bytes], path: Path) -> bytes:
     except (OSError, EOFError) as error:
         raise SourceError(
             "unreadable_file",
-            f"{path} is not a readable compressed file ({error}); re-download it",
+            located(f"Not a readable compressed file ({error}); re-download it", f"file {path}"),
             {"file": str(path)},
         ) from None
 
@@ -107,7 +153,10 @@ def _tar_members(handle: IO[bytes], path: Path) -> Iterator[Lines]:
     except (tarfile.TarError, OSError, EOFError) as error:
         raise SourceError(
             "unreadable_file",
-            f"{path} is a damaged tar archive ({error}); the members before the damage "
-            "were read; re-download it",
+            located(
+                f"Damaged tar archive ({error}); the members before the damage were read; "
+                "re-download it",
+                f"file {path}",
+            ),
             {"file": str(path)},
         ) from None

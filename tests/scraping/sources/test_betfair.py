@@ -17,7 +17,7 @@ import pytest
 from odds.captures import Capture, Problem
 from scraping.sources.base import SourceError
 from scraping.sources.betfair import BOOKMAKER, capture_times, parse_file
-from scraping.sources.betfair.mapping import market_key
+from scraping.sources.betfair.markets import market_key
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "betfair"
 ADVANCED = FIXTURES / "ADVANCED-1.200000001"
@@ -282,7 +282,8 @@ def test_a_file_that_is_not_a_stream_is_one_error(tmp_path):
     captures, problems = _split(parse_file(path))
     assert captures == []
     assert [p.error_type for p in problems] == ["unknown_format"]
-    assert "not a Betfair stream file" in problems[0].message
+    assert problems[0].message.startswith("Not a Betfair stream file")  # cause first
+    assert problems[0].message.endswith(f"file {path}")
 
 
 def test_a_truncated_compressed_file_keeps_the_lines_before(shared_data, tmp_path):

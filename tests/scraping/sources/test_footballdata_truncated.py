@@ -44,7 +44,8 @@ def test_a_cut_off_last_row_is_a_truncated_row_problem(shared_data, tmp_path, wh
     (problem,) = [i for i in items if isinstance(i, Problem)]
     assert problem.error_type == "truncated_row"
     assert problem.context["line"] == 381  # the header is line 1, 380 matches follow
-    assert "E0-cut.csv line 381 ends after" in problem.message
+    assert problem.message.startswith("Row ends after")  # the cause first, then where
+    assert problem.message.endswith("file E0-cut.csv line 381")
     assert "of the header's 106 columns" in problem.message
     assert "download the file again" in problem.message
     # The 379 complete matches are all read: 12 captures each (6 bookmakers x 2 phases).

@@ -358,6 +358,7 @@ def test_bad_price_drops_only_its_market(bookmaker, value, label, outcome):
     assert problem.bookmaker_key == capture.bookmaker.key
     assert problem.event == capture.event
     assert value in problem.message and "1x2_market" in problem.message
+    assert problem.message.startswith(f"{label} ({outcome}): price ")  # the cause first
 
 
 def test_bad_prices_keep_the_valid_rest():
@@ -493,6 +494,8 @@ def test_truncated_json_names_the_file_and_position():
     error = raised.value
     assert error.error_type == "bad_json"
     assert "truncated.json" in error.message and "line 12, column 103" in error.message
+    assert error.message.startswith("Not valid JSON (truncated or corrupt?): ")
+    assert error.message.endswith(f" — file {path}")
     assert error.context["file"] == str(path)
     assert error.context["line"] == 12
     assert 0 < error.context["position"] <= len(path.read_text())
