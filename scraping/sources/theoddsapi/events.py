@@ -134,11 +134,13 @@ def _parse_event(raw: Any, index: int, response: Response) -> Iterator[Item]:
         yield event_or_problem
         return
     event = event_or_problem
-    place = event_place(event, response.origin)
     if event.source_event_id in response.seen_events:
         yield Problem(
             "duplicate_event",
-            located("the event appears twice; the repeat was skipped", place),
+            located(
+                "the event appears twice; the repeat was skipped",
+                event_place(event, response.origin),
+            ),
             {**where, "event_id": event.source_event_id},
             event=event,
         )
@@ -148,7 +150,10 @@ def _parse_event(raw: Any, index: int, response: Response) -> Iterator[Item]:
     if not isinstance(bookmakers, list):
         yield Problem(
             "bad_event",
-            located("the event's bookmakers are not a list; skipped", place),
+            located(
+                "the event's bookmakers are not a list; skipped",
+                event_place(event, response.origin),
+            ),
             {**where, "event_id": event.source_event_id, "fragment": json_safe(bookmakers)},
             event=event,
         )
@@ -179,9 +184,10 @@ def _event_ref(raw: dict, where: dict, response: Response) -> EventRef | Problem
             context,
         )
     home, away = text(raw.get("home_team")), text(raw.get("away_team"))
-    if not home and not away and _competitors(raw):
-        return _outright_ref(raw, place, context)
-    if not home or not away:
+    # Without teams, an event whose markets name competitors (a league or tournament
+    # winner) is stored as an outright, outcomes named by competitor.
+    competitors = _competitors(raw) if not home and not away else []
+    if not competitors and (not home or not away):
         missing = " and ".join(n for n, t in (("home_team", home), ("away_team", away)) if not t)
         return Problem(
             "missing_team",
@@ -202,49 +208,25 @@ def _event_ref(raw: dict, where: dict, response: Response) -> EventRef | Problem
         )
     sport_key = sport_key.strip().lower()
     sport, sport_name = sport_of(sport_key)
-    title = text(raw.get("sport_title"))
-    return EventRef(
-        source=SOURCE,
-        source_event_id=event_id.strip(),
-        sport_key=sport,
-        sport_name=sport_name,
-        tournament_key=sport_key,
-        tournament_name=title or sport_key,
-        home_team=home,
-        away_team=away,
-        commence_time=commence_time,
-    )
-
-
-def _outright_ref(raw: dict, place: str, context: dict) -> EventRef | Problem:
-    """An event without teams whose markets name competitors (a league or tournament
-    winner): stored as an outright, outcomes named by competitor."""
-    try:
-        commence_time = parse_utc(raw.get("commence_time"))
-    except ValueError as exc:
-        return Problem(
-            "bad_time",
-            located(f"the event has a bad commence_time: {exc}; skipped", place),
-            context,
-        )
-    sport_key = raw["sport_key"].strip().lower()
-    sport, sport_name = sport_of(sport_key)
     title = text(raw.get("sport_title")) or sport_key
+    found = {
+        "source": SOURCE,
+        "source_event_id": event_id.strip(),
+        "sport_key": sport,
+        "sport_name": sport_name,
+        "tournament_key": sport_key,
+        "tournament_name": title,
+        "commence_time": commence_time,
+    }
+    if not competitors:
+        return EventRef(**found, home_team=home, away_team=away)
     return EventRef(
-        source=SOURCE,
-        source_event_id=raw["id"].strip(),
-        sport_key=sport,
-        sport_name=sport_name,
-        tournament_key=sport_key,
-        tournament_name=title,
+        **found,
         home_team="",
         away_team="",
-        commence_time=commence_time,
         kind=OUTRIGHT,
         title=title,
-        competitors=tuple(
-            Competitor(name, sort_order=i) for i, name in enumerate(_competitors(raw), 1)
-        ),
+        competitors=tuple(Competitor(name, sort_order=i) for i, name in enumerate(competitors, 1)),
     )
 
 
