@@ -80,13 +80,13 @@ def _is_configured_key(value: Any) -> bool:
 
 def make_odds_api_client():
     """The client for The Odds API; tests replace it to serve recorded responses."""
-    from scraping.sources.theoddsapi_http import TheOddsApiClient
+    from scraping.sources.theoddsapi import TheOddsApiClient
 
     return TheOddsApiClient(settings.ODDS_API_KEY, base_url=settings.ODDS_API_BASE_URL)
 
 
 def theoddsapi_items(parameters: dict[str, Any], stats: dict[str, Any]) -> Iterator[Item]:
-    from scraping.sources.theoddsapi_http import scrape_odds
+    from scraping.sources.theoddsapi import scrape_odds
 
     items, fetched = scrape_odds(
         make_odds_api_client(),

@@ -84,7 +84,7 @@ def module_constants(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["scraping/tasks.py", "scraping/schedules.py", "scraping/sources/theoddsapi_http.py"]
+    "module", ["scraping/tasks.py", "scraping/schedules.py", "scraping/sources/theoddsapi/http.py"]
 )
 def test_settings_defaults_are_defined_once(module):
     settings_names = module_constants(ROOT / "oddsproject" / "settings.py")

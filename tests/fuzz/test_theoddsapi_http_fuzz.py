@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from scraping.sources.base import SourceError
-from scraping.sources.theoddsapi_http import TheOddsApiClient, scrape_odds
+from scraping.sources.theoddsapi import TheOddsApiClient, scrape_odds
 
 from .support import check_source_error, drain, fuzz, json_like, mutated, to_json
 from .test_theoddsapi_fuzz import events

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from odds.models import MarketOdds, OddsSnapshot
 from scraping import jobs
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
-from scraping.sources.theoddsapi_http import TheOddsApiClient
+from scraping.sources.theoddsapi import TheOddsApiClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SECRET = "test-secret-odds-api-key-0123"

@@ -30,7 +30,7 @@ from scraping import jobs, tasks
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.schedules import normalize_parameters
-from scraping.sources.theoddsapi_http import TheOddsApiClient
+from scraping.sources.theoddsapi import TheOddsApiClient
 from scraping.tasks import TransientScrapeFailure, retry_delay, run_scrape_job
 from tests.scraping.test_locks import ROOT, subprocess_env
 

@@ -210,7 +210,8 @@ def test_real_error_body_is_an_api_error(shared_data):
     assert caught.value.error_type == "api_error"
     assert "Invalid parameter combination" in caught.value.message
     assert "INVALID_MARKET_COMBO" in caught.value.message
-    assert str(path) in caught.value.message
+    assert caught.value.message.startswith("an error answer from The Odds API, not odds:")
+    assert caught.value.message.endswith(f" — {path}")
 
 
 def test_capture_times_of_lists_and_unreadable_files(shared_data, tmp_path):
@@ -405,6 +406,7 @@ def test_bad_american_prices_drop_only_their_market():
         assert problem.context["outcome"] in {"Arsenal", "Over"}
         assert problem.event is not None and problem.event.name == "Arsenal v Brentford"
         assert "market was skipped" in problem.message
+        assert problem.message.startswith("price ")  # the cause first, then where
         json.dumps(problem.context, allow_nan=False)  # storable in jsonb
     betmgm = _capture(captures, "fx-bad-prices", "betmgm")
     assert [m.key for m in betmgm.markets] == ["totals"]
@@ -457,7 +459,14 @@ def test_bad_events_are_skipped_and_the_rest_kept():
     assert "next Saturday" in by_type["bad_time"].message
     assert "'Man City' is neither team" in by_type["unknown_outcome"].message
     assert by_type["unknown_outcome"].context["bookmaker"] == "fanduel"
-    assert all(str(path) in p.message for p in problems)
+    assert all(p.message.endswith(f", in {path}") for p in problems)
+    # The cause comes first and the place last, as lists cut a message short.
+    assert by_type["unknown_outcome"].message == (
+        "outcome 'Man City' is neither team ('Manchester City', 'Manchester United') nor one "
+        "of ['Draw'] (market h2h); skipped — event fx-bad-markets (Manchester City v "
+        f"Manchester United), bookmaker fanduel, in {path}"
+    )
+    assert by_type["bad_time"].message.startswith("the event has a bad commence_time: time")
 
 
 def test_missing_capture_time_asks_for_it():

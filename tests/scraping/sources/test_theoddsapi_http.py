@@ -11,7 +11,7 @@ import pytest
 
 from odds.captures import Capture, Problem
 from scraping.sources.base import SourceError
-from scraping.sources.theoddsapi_http import TheOddsApiClient, scrape_odds
+from scraping.sources.theoddsapi import TheOddsApiClient, scrape_odds
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "theoddsapi"
 SECRET = "k3y-s3cr3t-0f-the-0dds-api-1234"
@@ -236,6 +236,9 @@ def test_real_422_error_body_is_not_retried(shared_data):
     assert error.context["quota"]["x-requests-remaining"] == 487
     assert "Invalid parameter combination" in error.message
     assert "INVALID_MARKET_COMBO" in error.message
+    # Cause first, then where: lists cut a message after about 120 characters.
+    assert error.message.startswith("The Odds API answered HTTP 422: Invalid parameter")
+    assert error.message.endswith(f"{error.context['url']}, after 1 attempt(s)")
     _assert_no_secret(str(error), json.dumps(error.context))
 
 

@@ -14,8 +14,8 @@ from odds.captures import Capture, Problem
 from odds.models import OddsSnapshot
 from scraping.models import ScrapeStatus
 from scraping.services import run_job
-from scraping.sources import theoddsapi
 from scraping.sources.base import SourceError
+from scraping.sources.theoddsapi import reader as theoddsapi
 from tests.scraping.sources.test_theoddsapi import FIXTURES
 
 FIRST = "theoddsapi-history/2026-01-10T010842Z.json.gz"

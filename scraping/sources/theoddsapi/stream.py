@@ -26,6 +26,7 @@ import ijson
 from odds.prices import FormatVote
 from scraping.sources.base import NewestTime, SourceError
 from scraping.sources.json_reader import MAX_DEPTH, PIECE, Reader, TooDeep
+from scraping.sources.theoddsapi.problems import located
 
 _STARTS = frozenset({"start_map", "start_array"})
 _ENDS = frozenset({"end_map", "end_array"})
@@ -189,8 +190,11 @@ def bad_json(path: Path, exc: BaseException) -> SourceError:
     reason = " ".join(str(exc).split())[:200] or type(exc).__name__
     return SourceError(
         "bad_json",
-        f"{path} is not valid JSON from some point on (truncated or corrupt?): {reason}; "
-        "what came before it was read. Re-export or re-copy the file",
+        located(
+            f"not valid JSON from some point on (truncated or corrupt?): {reason}; what came "
+            "before it was read. Re-export or re-copy the file",
+            str(path),
+        ),
         {"file": str(path), "error": reason},
     )
 
@@ -198,7 +202,10 @@ def bad_json(path: Path, exc: BaseException) -> SourceError:
 def _too_deep(path: Path) -> SourceError:
     return SourceError(
         "bad_json",
-        f"{path} is nested more than {MAX_DEPTH} levels deep, deeper than any odds "
-        "response; what came before it was read",
+        located(
+            f"nested more than {MAX_DEPTH} levels deep, deeper than any odds response; "
+            "what came before it was read",
+            str(path),
+        ),
         {"file": str(path), "max_depth": MAX_DEPTH},
     )

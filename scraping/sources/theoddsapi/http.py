@@ -8,29 +8,27 @@ module reports (log, SourceError, :class:`OddsResponse`) is built without it.
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import re
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 from django.conf import settings
 
-from scraping.sources.base import Item, SourceError, json_safe, storable_json
-from scraping.sources.theoddsapi import parse_events, scope_for
+from scraping.sources.base import Item, SourceError
+from scraping.sources.theoddsapi import answers
+from scraping.sources.theoddsapi.events import parse_events
+from scraping.sources.theoddsapi.problems import located
+from scraping.sources.theoddsapi.tables import scope_for
 
 logger = logging.getLogger(__name__)
 
-QUOTA_HEADERS = ("x-requests-remaining", "x-requests-used", "x-requests-last")
 _KEY_PARAM = "apiKey"
 _KEY_IN_URL = re.compile(r"(apiKey=)[^&\s'\"]*", re.IGNORECASE)
 _HINTS = {
@@ -146,15 +144,18 @@ class TheOddsApiClient:
         )
         response, attempts = self._get_with_retries(url)
         received_at = self._now()
-        quota = _quota(response.headers)
+        quota = answers.quota(response.headers)
         if not response.is_success:
             raise self._http_error(response, url, attempts, quota)
-        events = _json_body(response, url)
+        events = answers.json_body(response, url)
         if not isinstance(events, list):
             raise SourceError(
                 "unknown_format",
-                f"The Odds API answered {url} with a JSON {type(events).__name__}, "
-                "not a list of events",
+                located(
+                    f"The Odds API answered with a JSON {type(events).__name__}, "
+                    "not a list of events",
+                    url,
+                ),
                 {"url": url, "attempts": attempts, "quota": quota},
             )
         logger.info(
@@ -178,7 +179,9 @@ class TheOddsApiClient:
                 if attempt > self.max_retries:
                     raise SourceError(
                         "network_error",
-                        f"cannot reach The Odds API at {url} after {attempt} attempt(s): {detail}",
+                        located(
+                            f"cannot reach The Odds API after {attempt} attempt(s): {detail}", url
+                        ),
                         {"url": url, "attempts": attempt, "error": detail},
                     ) from None
                 self._wait(attempt, None, url, detail)
@@ -187,13 +190,13 @@ class TheOddsApiClient:
                 detail = self._redact(f"{type(exc).__name__}: {exc}")
                 raise SourceError(
                     "network_error",
-                    f"The Odds API answer from {url} could not be read: {detail}",
+                    located(f"The Odds API answer could not be read: {detail}", url),
                     {"url": url, "attempts": attempt, "error": detail},
                 ) from None
             retryable = response.status_code == 429 or response.status_code >= 500
             if not retryable or attempt > self.max_retries:
                 return response, attempt
-            retry_after = _retry_after(response.headers.get("retry-after"), self._now())
+            retry_after = answers.retry_after(response.headers.get("retry-after"), self._now())
             if retry_after is not None and retry_after > self.max_delay_seconds:
                 return response, attempt  # waiting that long belongs to the next scheduled run
             self._wait(attempt, retry_after, url, f"HTTP {response.status_code}")
@@ -217,16 +220,17 @@ class TheOddsApiClient:
         self, response: httpx.Response, url: str, attempts: int, quota: dict
     ) -> SourceError:
         status = response.status_code
-        body = _error_body(response)
+        body = answers.error_body(response)
         api_message = self._redact(str(body.get("message") or response.reason_phrase or ""))
         error_code = body.get("error_code")
-        message = f"The Odds API answered HTTP {status} for {url} after {attempts} attempt(s)"
+        cause = f"The Odds API answered HTTP {status}"
         if api_message:
-            message += f": {api_message}"
+            cause += f": {api_message}"
         if error_code:
-            message += f" (error_code {error_code})"
+            cause += f" (error_code {error_code})"
         if hint := _HINTS.get(status):
-            message += f"; {hint}"
+            cause += f"; {hint}"
+        message = located(cause, f"{url}, after {attempts} attempt(s)")
         context = {
             "status": status,
             "error_code": error_code,
@@ -296,62 +300,3 @@ def _default_transport(base_url: str) -> httpx.BaseTransport:
     if proxy and not urllib.request.proxy_bypass(url.host):
         return httpx.HTTPTransport(proxy=proxy)
     return httpx.HTTPTransport()
-
-
-def _json_body(response: httpx.Response, url: str) -> Any:
-    try:
-        # Decimal keeps decimal odds exact: 2.15 must not become 2.1499999...
-        return json.loads(_json_text(response.content), parse_float=Decimal)
-    except (ValueError, RecursionError) as exc:
-        # ValueError: JSONDecodeError, UnicodeDecodeError, an integer of over 4300 digits.
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise SourceError(
-            "bad_json",
-            f"The Odds API answered {url} with a body that is not JSON ({reason})",
-            {"url": url, "status": response.status_code, "body": json_safe(response.text[:200])},
-        ) from None
-
-
-def _json_text(content: bytes) -> str:
-    """The body as json.loads would decode it, with what PostgreSQL refuses replaced."""
-    return storable_json(content.decode(json.detect_encoding(content), "surrogatepass"))
-
-
-def _error_body(response: httpx.Response) -> dict:
-    try:
-        body = json.loads(_json_text(response.content))
-    except (ValueError, RecursionError):
-        return {}
-    return json_safe(body) if isinstance(body, dict) else {}
-
-
-def _quota(headers: httpx.Headers) -> dict[str, int]:
-    quota = {}
-    for name in QUOTA_HEADERS:
-        try:
-            value = Decimal(headers[name].strip())
-        except (KeyError, InvalidOperation):
-            continue
-        # A count, not 1E+999999999: int() of that would build a gigabyte-long integer.
-        if value.is_finite() and value.adjusted() < 18:
-            quota[name] = int(value)
-    return quota
-
-
-def _retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header: a number, or an HTTP date."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(seconds, 0.0) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
