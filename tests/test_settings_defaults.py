@@ -104,3 +104,19 @@ def test_manage_py_names_a_missing_setting_without_a_traceback():
     assert done.returncode == 1
     assert done.stderr.startswith("Configuration error: DJANGO_SECRET_KEY is required")
     assert "Traceback" not in done.stderr
+
+
+def test_settings_alone_never_start_a_database_server(tmp_path):
+    """Importing settings without DATABASE_URL names the fix; only a launcher (manage.py,
+    wsgi/asgi, Celery, the test settings) starts the embedded server."""
+    pgdata = tmp_path / "pgdata"
+    env = {
+        k: v
+        for k, v in environment(DJANGO_DEBUG="true").items()
+        if k not in {"DATABASE_URL", "ODDS_EMBEDDED_DATABASE_URL"}
+    }
+    done = settings_debug({**env, "ODDS_EMBEDDED_PGDATA": str(pgdata)})
+    assert done.returncode != 0
+    assert "DATABASE_URL is not set and no embedded PostgreSQL was started" in done.stderr
+    assert "use_embedded_database_if_unset()" in done.stderr
+    assert not pgdata.exists()
