@@ -18,7 +18,10 @@ def main():
         ) from exc
     from django.core.exceptions import ImproperlyConfigured
 
+    from oddsproject.embedded_db import use_embedded_database_if_unset
+
     try:
+        use_embedded_database_if_unset()
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as exc:
         # A setting from the environment is wrong or missing: say which, no traceback.

@@ -6,7 +6,8 @@
     python3 run.py manage ARGS   any manage.py command, inside the project's virtualenv
 
 Each creates ``.venv`` and installs ``requirements.txt`` into it the first time (and
-again whenever requirements.txt changes). With ``DATABASE_URL`` unset everything runs
+again whenever it changes); ``test`` installs ``requirements-dev.txt`` (the runtime plus
+pytest, ruff, mypy...). With ``DATABASE_URL`` unset everything runs
 on an embedded PostgreSQL kept in ``.pgdata/``; set it to use a server instead. They run
 with ``DJANGO_DEBUG=true`` (development) unless the environment sets it.
 """
@@ -23,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("ODDS_VENV", ROOT / ".venv"))
 REQUIREMENTS = ROOT / "requirements.txt"
+DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"
+# One "<file> <sha256>" line per requirements file installed: a change to either file, or
+# the first `test` after a runtime-only install, installs again.
 STAMP = VENV / ".requirements.sha256"
 USAGE = __doc__.split("\n\n")[1]
 
@@ -32,17 +36,24 @@ def venv_python() -> Path:
     return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
 
 
-def ensure_venv() -> Path:
+def stamp_lines(files: list[Path]) -> set[str]:
+    return {f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files}
+
+
+def ensure_venv(*, dev: bool) -> Path:
     python = venv_python()
     if not python.exists():
         print(f"Creating a virtualenv in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("Installing requirements.txt ...", flush=True)
+    # requirements-dev.txt includes requirements.txt: one pip run installs both.
+    wanted = stamp_lines([REQUIREMENTS, DEV_REQUIREMENTS] if dev else [REQUIREMENTS])
+    installed = set(STAMP.read_text().splitlines()) if STAMP.exists() else set()
+    if not wanted <= installed:
+        target = DEV_REQUIREMENTS if dev else REQUIREMENTS
+        print(f"Installing {target.name} ...", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
-        subprocess.run([*pip, "--quiet", "-r", str(REQUIREMENTS)], check=True)
-        STAMP.write_text(wanted)
+        subprocess.run([*pip, "--quiet", "-r", str(target)], check=True)
+        STAMP.write_text("\n".join(sorted(wanted)) + "\n")
     return python
 
 
@@ -54,7 +65,7 @@ def main(argv: list[str]) -> int:
         print(USAGE)
         return 2
     command, rest = argv[0], argv[1:]
-    python = str(ensure_venv())
+    python = str(ensure_venv(dev=command == "test"))
     os.chdir(ROOT)
     # Development mode for a newcomer's machine (settings default to production-safe
     # DJANGO_DEBUG=false); an explicit DJANGO_DEBUG wins.

@@ -23,6 +23,9 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 
 import django  # noqa: E402
 
+from oddsproject.embedded_db import use_embedded_database_if_unset  # noqa: E402
+
+use_embedded_database_if_unset()
 django.setup()
 
 from django.db import connection  # noqa: E402

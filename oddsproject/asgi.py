@@ -11,6 +11,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from oddsproject.embedded_db import use_embedded_database_if_unset
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oddsproject.settings")
+use_embedded_database_if_unset()
 
 application = get_asgi_application()

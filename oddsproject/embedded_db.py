@@ -1,8 +1,11 @@
 """An embedded PostgreSQL for machines without a database server.
 
-When ``DATABASE_URL`` is unset, settings call :func:`embedded_database_url`, which
-starts (or joins) a PostgreSQL 16 server from the ``pgserver`` wheel. Its data
-lives in a git-ignored folder of the checkout, and it listens only on a Unix
+Settings never start a server: they read ``DATABASE_URL``, or else the URL that a
+launcher put in ``ODDS_EMBEDDED_DATABASE_URL``. The launchers (``manage.py``,
+``wsgi.py``/``asgi.py``, the Celery app, the test settings, the benchmarks) call
+:func:`use_embedded_database_if_unset` before settings load; with ``DATABASE_URL``
+unset it starts (or joins) a PostgreSQL 16 server from the ``pgserver`` wheel. Its
+data lives in a git-ignored folder of the checkout, and it listens only on a Unix
 socket inside that folder, so two checkouts never collide on a port.
 
 ``pgserver`` counts the processes that use the server in a file beside the data
@@ -28,6 +31,26 @@ from pathlib import Path
 DEFAULT_DATABASE = "odds"
 # pgserver's list of the pids using the server, beside the data.
 HANDLE_FILE = ".handle_pids.json"
+# Where a launcher leaves the started server's URL for settings to read.
+URL_VARIABLE = "ODDS_EMBEDDED_DATABASE_URL"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# The URL this process joined, if it did: pgserver counts processes, not calls.
+_joined_url: str | None = None
+
+
+def use_embedded_database_if_unset() -> None:
+    """With ``DATABASE_URL`` unset, start or join the embedded server and export its URL
+    in ``ODDS_EMBEDDED_DATABASE_URL`` for settings. Call before settings load.
+
+    A URL inherited from a parent process is not trusted: the parent may exit first and
+    stop the server, so every launcher joins (and is counted) itself."""
+    global _joined_url
+    if os.environ.get("DATABASE_URL"):
+        return
+    if _joined_url is None:
+        _joined_url = embedded_database_url(default_pgdata())
+    os.environ[URL_VARIABLE] = _joined_url
 
 
 def embedded_database_url(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> str:
@@ -98,5 +121,5 @@ def _ensure_database(admin_uri: str, database: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
-def default_pgdata(base_dir: Path) -> Path:
+def default_pgdata(base_dir: Path = PROJECT_DIR) -> Path:
     return Path(os.environ.get("ODDS_EMBEDDED_PGDATA", base_dir / ".pgdata"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from oddsproject.embedded_db import default_pgdata, embedded_database_url
+from oddsproject import embedded_db
 from oddsproject.env import (
     database_from_url,
     env_bool,
@@ -88,11 +88,20 @@ ASGI_APPLICATION = "oddsproject.asgi.application"
 
 # --- Database -------------------------------------------------------------------------
 # DATABASE_URL set: that server. Unset: an embedded PostgreSQL 16 (pgserver wheel) whose
-# data lives in ODDS_EMBEDDED_PGDATA (default .pgdata/ in the checkout).
+# data lives in ODDS_EMBEDDED_PGDATA (default .pgdata/ in the checkout), started by the
+# launcher (manage.py, wsgi/asgi, Celery, the test settings), never by importing settings.
 DATABASE_URL = env_str("DATABASE_URL")
 EMBEDDED_DATABASE = not DATABASE_URL
 if EMBEDDED_DATABASE:
-    DATABASE_URL = embedded_database_url(default_pgdata(BASE_DIR))
+    DATABASE_URL = env_str(embedded_db.URL_VARIABLE)
+    if not DATABASE_URL:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set and no embedded PostgreSQL was started: set "
+            "DATABASE_URL=postgres://user:password@host:5432/dbname, or start Django through "
+            "manage.py (python3 run.py manage), wsgi.py/asgi.py or the Celery app, which "
+            "start the embedded server; other entry points call "
+            "oddsproject.embedded_db.use_embedded_database_if_unset() before settings load."
+        )
 
 DATABASES = {
     "default": {

@@ -3,6 +3,13 @@ import pytest
 from odds.partitioning import forget_known_partitions
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reads ../shared/data does so through ``shared_data``: mark it."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real_data)
+
+
 @pytest.fixture(autouse=True)
 def _forget_partition_cache():
     """Tests roll back the partitions they create; no test may trust another's cache."""

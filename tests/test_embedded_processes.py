@@ -13,8 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.subprocess
 
 
 def free_port() -> int:

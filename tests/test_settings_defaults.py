@@ -33,12 +33,14 @@ def settings_debug(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_debug_is_off_unless_asked_for():
     done = settings_debug(environment(DJANGO_SECRET_KEY="k" * 50))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
 
+@pytest.mark.subprocess
 def test_without_debug_a_missing_secret_key_says_what_to_do():
     done = settings_debug(environment())
     assert done.returncode != 0
@@ -46,6 +48,7 @@ def test_without_debug_a_missing_secret_key_says_what_to_do():
     assert "DJANGO_DEBUG=true for development" in done.stderr
 
 
+@pytest.mark.subprocess
 def test_run_py_turns_debug_on_for_a_newcomer():
     done = subprocess.run(
         [sys.executable, "run.py", "manage", "shell", "--no-imports", "-c", PRINT_DEBUG],
@@ -59,6 +62,7 @@ def test_run_py_turns_debug_on_for_a_newcomer():
     assert done.stdout.strip().splitlines()[-1] == "True"
 
 
+@pytest.mark.subprocess
 def test_the_suite_settings_turn_debug_on():
     code = f"import django; django.setup(); {PRINT_DEBUG}"
     done = subprocess.run(
@@ -92,6 +96,7 @@ def test_settings_defaults_are_defined_once(module):
     assert "api.the-odds-api.com" not in (ROOT / module).read_text()
 
 
+@pytest.mark.subprocess
 def test_manage_py_names_a_missing_setting_without_a_traceback():
     done = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -104,3 +109,20 @@ def test_manage_py_names_a_missing_setting_without_a_traceback():
     assert done.returncode == 1
     assert done.stderr.startswith("Configuration error: DJANGO_SECRET_KEY is required")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.subprocess
+def test_settings_alone_never_start_a_database_server(tmp_path):
+    """Importing settings without DATABASE_URL names the fix; only a launcher (manage.py,
+    wsgi/asgi, Celery, the test settings) starts the embedded server."""
+    pgdata = tmp_path / "pgdata"
+    env = {
+        k: v
+        for k, v in environment(DJANGO_DEBUG="true").items()
+        if k not in {"DATABASE_URL", "ODDS_EMBEDDED_DATABASE_URL"}
+    }
+    done = settings_debug({**env, "ODDS_EMBEDDED_PGDATA": str(pgdata)})
+    assert done.returncode != 0
+    assert "DATABASE_URL is not set and no embedded PostgreSQL was started" in done.stderr
+    assert "use_embedded_database_if_unset()" in done.stderr
+    assert not pgdata.exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.subprocess
 
 
 def check_deploy(**env: str) -> subprocess.CompletedProcess:

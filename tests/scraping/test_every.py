@@ -181,6 +181,7 @@ def test_ctrl_c_twice_interrupts_the_run_and_records_it_failed(monkeypatch):
     assert not ScrapeRun.objects.filter(status__in=["running", "pending"]).exists()
 
 
+@pytest.mark.subprocess
 @pytest.mark.django_db(transaction=True)
 def test_ctrl_c_between_rounds_stops_a_real_process_at_once():
     process = subprocess.Popen(

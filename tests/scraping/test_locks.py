@@ -72,6 +72,7 @@ def test_key_of_an_unnamed_job_is_its_source_and_parameters_in_any_order():
     assert one != job_lock_key(source="theoddsapi", parameters={"seed": 1, "events": 3})
 
 
+@pytest.mark.subprocess
 def test_key_is_the_same_in_every_process():
     code = (
         "from scraping.locks import job_lock_key;"
@@ -115,6 +116,7 @@ def test_the_lock_is_released_when_the_block_raises():
     assert advisory_locks_held(key) == 0
 
 
+@pytest.mark.subprocess
 @pytest.mark.django_db
 def test_a_lock_held_by_a_killed_process_is_released():
     key = job_lock_key(source="simulated", parameters={}, job_name="test-lock-killed")

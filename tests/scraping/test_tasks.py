@@ -446,6 +446,7 @@ def broker_reachable() -> str:
     return ""
 
 
+@pytest.mark.subprocess
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_task_sent_through_the_broker(tmp_path):
     from oddsproject.celery import app
