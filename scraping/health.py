@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from odds.partitioning import Partition, list_partitions, partitioned_models
@@ -66,13 +64,7 @@ def _daily(rows, days: list[date], keys: list[str]) -> DailyCounts:
 def runs_per_day(*, days: int = HEALTH_DAYS, now: datetime | None = None) -> DailyCounts:
     """Runs created per day (UTC) by status, over the last ``days`` days."""
     window = window_days(days=days, now=now)
-    rows = (
-        ScrapeRun.objects.filter(created_at__gte=_window_start(window))
-        .annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values_list("day", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = ScrapeRun.objects.created_since(_window_start(window)).per_day_and_status()
     return _daily(rows, window, list(ScrapeStatus.values))
 
 
@@ -80,13 +72,7 @@ def errors_per_day(*, days: int = HEALTH_DAYS, now: datetime | None = None) -> D
     """Errors per day (UTC) by type over the last ``days`` days; the most frequent
     :data:`ERRORS_TYPES_CHARTED` types by name, the others as ``other``."""
     window = window_days(days=days, now=now)
-    rows = list(
-        ScrapeError.objects.filter(occurred_at__gte=_window_start(window))
-        .annotate(day=TruncDate("occurred_at", tzinfo=UTC))
-        .values_list("day", "error_type")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = list(ScrapeError.objects.occurred_since(_window_start(window)).per_day_and_type())
     totals: Counter[str] = Counter()
     for _, error_type, count in rows:
         totals[error_type] += count
@@ -101,12 +87,7 @@ def errors_per_day(*, days: int = HEALTH_DAYS, now: datetime | None = None) -> D
 def error_type_totals(*, days: int = HEALTH_DAYS, now: datetime | None = None) -> list:
     """(error type, count) over the last ``days`` days, most frequent first."""
     window = window_days(days=days, now=now)
-    return list(
-        ScrapeError.objects.filter(occurred_at__gte=_window_start(window))
-        .values_list("error_type")
-        .annotate(n=Count("id"))
-        .order_by("-n", "error_type")
-    )
+    return list(ScrapeError.objects.occurred_since(_window_start(window)).type_totals())
 
 
 @dataclass(frozen=True)
@@ -189,9 +170,4 @@ def partition_tables() -> list[TableRows]:
 
 def latest_run_per_source() -> list[ScrapeRun]:
     """The newest run of every source (one index lookup per source)."""
-    sources = ScrapeRun.objects.order_by().values_list("source", flat=True).distinct()
-    runs = [
-        ScrapeRun.objects.filter(source=source).order_by("-created_at").first()
-        for source in sources
-    ]
-    return sorted((run for run in runs if run), key=lambda run: run.source)
+    return ScrapeRun.objects.latest_per_source()

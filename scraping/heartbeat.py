@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from scraping.models import ScrapeRun, ScrapeStatus
+from scraping.models import ScrapeRun
 
 # Beats per staleness window: one missed or slow beat never makes a live run look stale.
 BEATS_PER_STALE_WINDOW = 6
@@ -55,9 +55,7 @@ class Heartbeat:
 
     def beat(self) -> None:
         try:
-            ScrapeRun.objects.filter(pk=self.run_id, status=ScrapeStatus.RUNNING).update(
-                heartbeat_at=timezone.now()
-            )
+            ScrapeRun.objects.running().filter(pk=self.run_id).update(heartbeat_at=timezone.now())
         except DatabaseError:
             # The database is gone: the main thread finds out and records it; a run
             # that cannot beat is what the reaper exists for.

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import DatabaseError, connections
 
+from scraping.models import ScrapeStatus
+
 
 def repeat_job(
     *,
@@ -55,7 +57,7 @@ def repeat_job(
                 failed = True
             else:
                 report(outcome)
-                failed = failed or bool(outcome.run and outcome.run.status == "failed")
+                failed = failed or bool(outcome.run and outcome.run.status == ScrapeStatus.FAILED)
             if done == times or stop.requested:
                 break
             if stop.wait(_until_next_tick(first_tick, every)):

@@ -32,13 +32,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from scraping.jobs import (
-    FILE_FORMATS,
-    refuse_secrets,
-    refuse_unknown_source,
-    simulated_parameters,
-)
 from scraping.models import ScrapeRun
+from scraping.services.items import simulated_parameters
+from scraping.services.secrets import refuse_secrets
+from scraping.sources import registry
 from scraping.sources.base import SourceError, parse_utc
 
 RUN_SCRAPE_JOB = "scraping.tasks.run_scrape_job"
@@ -59,13 +56,11 @@ def normalize_parameters(source: str, parameters: Any) -> dict[str, Any]:
         parameters = {}
     if not isinstance(parameters, dict):
         raise _bad(f"parameters must be a JSON object, not {type(parameters).__name__}")
-    refuse_unknown_source(source)
+    entry = registry.get(source)
     refuse_secrets(parameters)
-    if source == "simulated":
-        return _simulated_template(parameters)
-    if source == "theoddsapi" and "paths" not in parameters:
-        return _odds_api_template(parameters)
-    if source in FILE_FORMATS and not parameters.get("paths"):
+    if entry.live_job(parameters):
+        return entry.template_builder()(parameters)
+    if not parameters.get("paths"):
         raise _bad(f'a {source} file import needs "paths": a list of files, folders or globs')
     return dict(parameters)
 
@@ -74,7 +69,7 @@ def resolve_parameters(
     source: str, template: dict[str, Any], *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The exact parameters of one execution at ``now`` (a normalized template in)."""
-    if source != "simulated":
+    if not registry.get(source).follows_clock:
         return dict(template)
     start = parse_utc(template["start"]) if "start" in template else None
     return simulated_parameters(
@@ -89,7 +84,7 @@ def resolve_parameters(
     )
 
 
-def _simulated_template(parameters: dict[str, Any]) -> dict[str, Any]:
+def simulated_template(parameters: dict[str, Any]) -> dict[str, Any]:
     template = {
         "seed": _integer(parameters, "seed", 0, minimum=None),
         "events": _integer(parameters, "events", 20, minimum=1),
@@ -109,7 +104,7 @@ def _simulated_template(parameters: dict[str, Any]) -> dict[str, Any]:
     return template
 
 
-def _odds_api_template(parameters: dict[str, Any]) -> dict[str, Any]:
+def odds_api_template(parameters: dict[str, Any]) -> dict[str, Any]:
     sport = parameters.get("sport")
     if not isinstance(sport, str) or not sport.strip():
         raise _bad('theoddsapi needs "sport", a sport key such as "soccer_epl"')
@@ -177,17 +172,13 @@ class QuotaRule:
 
 
 def uses_odds_api_quota(source: str, parameters: dict[str, Any]) -> bool:
-    return source == "theoddsapi" and "paths" not in parameters
+    entry = registry.SOURCES.get(source)
+    return bool(entry and entry.spends_quota and entry.live_job(parameters))
 
 
 def known_remaining() -> int | None:
     """Requests left on the account, as the newest run that saw the header says."""
-    run = (
-        ScrapeRun.objects.filter(source="theoddsapi", stats__quota__has_key=QUOTA_HEADER)
-        .order_by("-created_at", "-id")
-        .only("stats")
-        .first()
-    )
+    run = ScrapeRun.objects.newest_with_quota_header("theoddsapi", QUOTA_HEADER)
     if run is None:
         return None
     value = run.stats["quota"][QUOTA_HEADER]
@@ -205,14 +196,8 @@ def quota_pause_reason(
     if remaining is None or remaining >= rule.min_remaining:
         return ""
     now = now or timezone.now()
-    last = (
-        ScrapeRun.objects.filter(source="theoddsapi")
-        .exclude(parameters__has_key="paths")
-        .order_by("-created_at", "-id")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    if last is not None and now - last >= rule.recheck:
+    last = ScrapeRun.objects.live_of(source).newest()
+    if last is not None and now - last.created_at >= rule.recheck:
         return ""  # this execution is the probe that sees whether the quota is back
     return (
         f"quota low: {remaining} requests remaining < ODDS_API_MIN_REMAINING "

@@ -31,17 +31,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from odds import partitioning
-from scraping import runner
-from scraping.jobs import mask_secrets
 from scraping.locks import job_lock, job_lock_key
-from scraping.models import ScrapeRun, ScrapeStatus
-from scraping.models.runs import ScrapeTrigger
+from scraping.models import ScrapeRun, ScrapeStatus, ScrapeTrigger
 from scraping.schedules import (
     MAINTAIN_PARTITIONS,
     REAP_STALE_RUNS,
@@ -51,7 +46,11 @@ from scraping.schedules import (
     quota_pause_reason,
     resolve_parameters,
 )
-from scraping.services import run_job
+from scraping.services import reaping
+from scraping.services.execution import execute_run
+from scraping.services.recording import CONNECTION_LOST
+from scraping.services.runs import run_job, start_run, summary_line
+from scraping.services.secrets import mask_secrets
 from scraping.sources.base import SourceError
 
 logger = logging.getLogger(__name__)
@@ -60,13 +59,8 @@ TRANSIENT_ERROR_TYPES = frozenset({"network_error", "http_429", "database_unavai
 _HTTP_5XX = re.compile(r"http_5\d\d")
 ALREADY_RUNNING = "already running"
 # The database unreachable or the connection lost, through Django or straight from psycopg
-# (the runner lets a lost connection's error go on after recording it).
-DATABASE_UNAVAILABLE = (
-    OperationalError,
-    InterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-)
+# (a run lets a lost connection's error go on after recording it).
+DATABASE_UNAVAILABLE = CONNECTION_LOST
 
 
 class TransientScrapeFailure(Exception):
@@ -82,7 +76,7 @@ class JobOutcome:
 
     @property
     def summary(self) -> str:
-        return runner.summary_line(self.run) if self.run else f"skipped: {self.skipped}"
+        return summary_line(self.run) if self.run else f"skipped: {self.skipped}"
 
 
 # --- One execution ----------------------------------------------------------------------
@@ -127,10 +121,10 @@ def _refused_run(source: str, parameters: Any, job_name: str, error: SourceError
     """A failed run that says what is wrong with the job, so the admin shows it."""
     # Never copy a secret the job was refused for into the run.
     kept = mask_secrets(parameters) if isinstance(parameters, dict) else {"given": repr(parameters)}
-    run = runner.start_run(
+    run = start_run(
         source=source, parameters=kept, trigger=ScrapeTrigger.SCHEDULE, job_name=job_name
     )
-    return runner.execute_run(run, iter([error.as_problem()]))
+    return execute_run(run, iter([error.as_problem()]))
 
 
 def _describe(source: str, job_name: str) -> str:
@@ -146,7 +140,7 @@ def is_transient_failure(run: ScrapeRun) -> bool:
     """A failed run whose errors include one that may pass on its own."""
     if run.status != ScrapeStatus.FAILED:
         return False  # a partial run stored what it could; repeating it gains nothing
-    types = run.errors.values_list("error_type", flat=True).distinct()
+    types = run.errors.types()
     return any(is_transient(error_type) for error_type in types)
 
 
@@ -238,7 +232,7 @@ def _partition_names(plan, which: str) -> list[str]:
 def reap_stale_runs(self) -> str:
     """Mark failed the runs whose process died (no heartbeat for SCRAPE_STALE_AFTER_SECONDS)."""
     try:
-        reaped = runner.reap_stale_runs()
+        reaped = reaping.reap_stale_runs()
     except DATABASE_UNAVAILABLE as exc:
         raise _retry(self, exc) from exc
     return f"reaped {len(reaped)} stale run(s)" + (f": {reaped}" if reaped else "")

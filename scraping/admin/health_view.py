@@ -13,13 +13,14 @@ from django.template.response import TemplateResponse
 
 from odds.overview import describe_layout
 from scraping import health
+from scraping.models import ScrapeStatus
 
 STATUS_COLOURS = {
-    "completed": "#2e7d32",
-    "partial": "#e08a00",
-    "failed": "#c62828",
-    "running": "#1565c0",
-    "pending": "#9e9e9e",
+    ScrapeStatus.COMPLETED: "#2e7d32",
+    ScrapeStatus.PARTIAL: "#e08a00",
+    ScrapeStatus.FAILED: "#c62828",
+    ScrapeStatus.RUNNING: "#1565c0",
+    ScrapeStatus.PENDING: "#9e9e9e",
 }
 
 

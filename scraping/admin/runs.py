@@ -15,12 +15,12 @@ from django.utils.html import format_html
 
 from oddsproject.admin_kit import ReadOnlyMixin, admin_link, admin_url, first_line, pretty_json
 from scraping.admin.display import duration_text, status_badge
-from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus, ScrapeTrigger
-from scraping.services import run_job
+from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
+from scraping.models.queries import RERUNNABLE
+from scraping.services import runs as run_services
 
 # Errors shown inline on a run's page; the rest are one click away in the error list.
 ERRORS_SHOWN = 50
-RERUNNABLE = (ScrapeStatus.FAILED, ScrapeStatus.PARTIAL)
 
 
 def errors_url(run: ScrapeRun) -> str:
@@ -149,16 +149,14 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
             if run.status in RERUNNABLE:
                 self._rerun(request, run)
 
-    def _rerun(self, request, run: ScrapeRun) -> ScrapeRun | None:
+    def _rerun(self, request, run: ScrapeRun, *, only_failed: bool = False) -> ScrapeRun | None:
         """Runs the job synchronously (a later change moves it to a task queue)."""
         try:
-            new_run = run_job(
-                source=run.source,
-                parameters=run.parameters,
-                trigger=ScrapeTrigger.ADMIN,
-                job_name=run.job_name,
-            )
-        except Exception as exc:  # recorded on the new run by the runner; tell the user
+            new_run = run_services.rerun_failed(run) if only_failed else run_services.rerun(run)
+        except run_services.NothingToRerun as reason:
+            self.message_user(request, str(reason), messages.WARNING)
+            return None
+        except Exception as exc:  # recorded on the new run by the services; tell the user
             self.message_user(
                 request,
                 f"Re-running run {run.pk} stopped on {type(exc).__name__}: {exc}. "
@@ -173,8 +171,9 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                'Run {} re-run as <a href="{}">run {}</a>: {}, {} errors.',
+                'Run {} re-run{} as <a href="{}">run {}</a>: {}, {} errors.',
                 run.pk,
+                " over its failed files" if only_failed else "",
                 admin_url(new_run),
                 new_run.pk,
                 new_run.get_status_display().lower(),
@@ -185,12 +184,30 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return new_run
 
     def get_urls(self):
-        rerun = self.admin_site.admin_view(self.rerun_view)
-        name = "scraping_scraperun_rerun"
-        return [path("<path:object_id>/rerun/", rerun, name=name), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/rerun/",
+                view(self.rerun_view),
+                name="scraping_scraperun_rerun",
+            ),
+            path(
+                "<path:object_id>/rerun-failed/",
+                view(self.rerun_failed_view),
+                name="scraping_scraperun_rerun_failed",
+            ),
+            *super().get_urls(),
+        ]
 
     def rerun_view(self, request, object_id):
         """The run page's "Re-run" button (POST): same as the list action for one run."""
+        return self._rerun_post(request, object_id, only_failed=False)
+
+    def rerun_failed_view(self, request, object_id):
+        """The "Re-run failed files" button of a partial file import (POST)."""
+        return self._rerun_post(request, object_id, only_failed=True)
+
+    def _rerun_post(self, request, object_id, *, only_failed: bool):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_rerun_permission(request):
@@ -199,13 +216,13 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if run.status not in RERUNNABLE:
             self.message_user(request, "Only failed or partial runs are re-run.", messages.WARNING)
             return HttpResponseRedirect(admin_url(run))
-        new_run = self._rerun(request, run)
+        new_run = self._rerun(request, run, only_failed=only_failed)
         return HttpResponseRedirect(admin_url(new_run or run))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["can_rerun"] = bool(
-            obj is not None and obj.status in RERUNNABLE and self.has_rerun_permission(request)
-        )
+        may = obj is not None and self.has_rerun_permission(request)
+        context["can_rerun"] = bool(may and obj.status in RERUNNABLE)
+        context["can_rerun_failed"] = bool(may and run_services.can_rerun_failed(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -7,24 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-
-class ScrapeStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    PARTIAL = "partial", "Partial"  # some items failed, the rest were stored
-    FAILED = "failed", "Failed"  # nothing stored, or the source was unreachable
-
-    @classmethod
-    def finished(cls) -> tuple[str, ...]:
-        return (cls.COMPLETED, cls.PARTIAL, cls.FAILED)
-
-
-class ScrapeTrigger(models.TextChoices):
-    MANUAL = "manual", "Manual (command line)"
-    SCHEDULE = "schedule", "Schedule"
-    ADMIN = "admin", "Admin action"
-    TEST = "test", "Test"
+from scraping.models.choices import ScrapeStatus, ScrapeTrigger
+from scraping.models.queries import ScrapeErrorQuerySet, ScrapeRunQuerySet
 
 
 class ScrapeRun(models.Model):
@@ -57,6 +41,8 @@ class ScrapeRun(models.Model):
         default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Timings, quota headers."
     )
     message = models.TextField(blank=True, default="", help_text="Why the run ended as it did.")
+
+    objects = ScrapeRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -93,6 +79,8 @@ class ScrapeError(models.Model):
         "odds.Event", on_delete=models.SET_NULL, blank=True, null=True, related_name="+"
     )
     occurred_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScrapeErrorQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

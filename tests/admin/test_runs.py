@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scraping.admin.runs import ERRORS_SHOWN
-from scraping.jobs import simulated_parameters
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
+from scraping.services.items import simulated_parameters
 from tests.admin.data import failed_run_with_errors, make_run
 
 LIST = "admin:scraping_scraperun_changelist"

@@ -25,7 +25,7 @@ from odds.ingest.validation import validate_capture
 from odds.models import OddsSnapshot
 from odds.partitioning import forget_known_partitions
 from scraping.models import ScrapeStatus
-from scraping.services import run_job
+from scraping.services.runs import run_job
 from scraping.sources import footballdata, oddsharvester, theoddsapi
 from tests.factories import rolled_back
 
@@ -62,7 +62,7 @@ def _run_and_check(source: str, module, path) -> None:
     }
     with rolled_back():
         forget_known_partitions()  # partitions made in the rolled-back transaction go too
-        run = run_job(source=source, parameters={"paths": [str(path)]}, trigger="test")
+        run = run_job(source=source, parameters={"paths": [str(path)]}, trigger="manual")
         errors = set(run.errors.values_list("error_type", flat=True))
         assert not errors & _CRASHES, list(run.errors.values_list("message", flat=True))
         assert run.status in (ScrapeStatus.COMPLETED, ScrapeStatus.PARTIAL, ScrapeStatus.FAILED)

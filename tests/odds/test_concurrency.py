@@ -19,7 +19,7 @@ from odds.ingest.state import newest_rows
 from odds.models import Bookmaker, Event, EventAlias, EventBookmaker, MarketOdds, OddsSnapshot
 from odds.series import ident_text, value_hash
 from scraping.models import ScrapeRun, ScrapeStatus
-from scraping.runner import reap_stale_runs
+from scraping.services.reaping import reap_stale_runs
 from scraping.sources import theoddsapi
 from tests.reference import normalized, reference_rows, stored_rows
 

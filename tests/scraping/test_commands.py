@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from odds.models import MarketOdds, OddsSnapshot
-from scraping import jobs
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
+from scraping.services import items as jobs
 from scraping.sources.theoddsapi import TheOddsApiClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection
 
 from odds.models import MarketOdds, OddsSnapshot
 from scraping.models import ScrapeStatus
-from scraping.runner import execute_run, start_run
+from scraping.services.execution import execute_run
+from scraping.services.runs import start_run
 from tests.odds.test_ingest import capture, h2h, totals
 
 
@@ -36,7 +37,7 @@ def test_losing_the_database_fails_the_run_and_leaves_no_partial_capture():
         _cut_connection()
         yield from _captures(3, 3)  # this batch meets the dead connection
 
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     with pytest.raises((psycopg.Error, DatabaseError)):
         execute_run(run, items(), batch_size=3)
 

@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
-from scraping import jobs, repeat, tasks
+from scraping import repeat, tasks
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
+from scraping.services import items as jobs
 from tests.scraping.test_locks import ROOT, subprocess_env
 from tests.scraping.test_tasks import ODDS_BODY, odds_api, quota
 

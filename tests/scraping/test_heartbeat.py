@@ -10,7 +10,9 @@ import pytest
 from odds.models import OddsSnapshot
 from scraping.heartbeat import Heartbeat
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
-from scraping.runner import execute_run, reap_stale_runs, start_run
+from scraping.services.execution import execute_run
+from scraping.services.reaping import reap_stale_runs
+from scraping.services.runs import start_run
 from tests.odds.test_ingest import capture, h2h
 
 
@@ -26,7 +28,7 @@ def slow_parse(*, seconds: float, then_reap: timedelta):
 @pytest.mark.django_db(transaction=True)  # the heartbeat thread has its own connection
 def test_a_long_parse_keeps_beating_and_is_not_reaped(settings):
     settings.SCRAPE_STALE_AFTER_SECONDS = 0.6  # beats every 0.1 s
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     run = execute_run(run, slow_parse(seconds=1.5, then_reap=timedelta(seconds=0.6)))
     assert run.status == ScrapeStatus.COMPLETED
     assert not ScrapeError.objects.filter(scrape_run=run).exists()
@@ -35,7 +37,7 @@ def test_a_long_parse_keeps_beating_and_is_not_reaped(settings):
 
 @pytest.mark.django_db
 def test_a_run_reaped_while_alive_that_comes_back_is_partial_not_completed():
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     # No beat can come in time: every run is older than "no time at all".
     run = execute_run(run, slow_parse(seconds=0, then_reap=timedelta(0)))
     run.refresh_from_db()
@@ -50,7 +52,7 @@ def test_a_run_reaped_while_alive_that_comes_back_is_partial_not_completed():
 
 @pytest.mark.django_db
 def test_a_reaped_run_is_not_revived_by_its_heartbeat():
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     ScrapeRun.objects.filter(pk=run.pk).update(status=ScrapeStatus.FAILED)
     before = ScrapeRun.objects.get(pk=run.pk).heartbeat_at
     Heartbeat(run.pk).beat()

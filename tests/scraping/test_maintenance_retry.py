@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError
 
-from scraping import runner, tasks
+from scraping import tasks
+from scraping.services import reaping
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_reaper_retries_as_many_times_as_the_setting_says(settings, monkeypatch,
         calls.append(1)
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(runner, "reap_stale_runs", unreachable)
+    monkeypatch.setattr(reaping, "reap_stale_runs", unreachable)
     result = tasks.reap_stale_runs.apply()
     assert len(calls) == 1 + retry_max
     assert delays == list(range(retry_max))

@@ -10,13 +10,15 @@ from django.utils import timezone
 from odds.captures import Problem
 from odds.models import MarketOdds, OddsSnapshot
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
-from scraping.runner import execute_run, reap_stale_runs, start_run, summary_line
+from scraping.services.execution import execute_run
+from scraping.services.reaping import reap_stale_runs
+from scraping.services.runs import start_run, summary_line
 from scraping.sources.base import SourceError
 from tests.odds.test_ingest import capture, event_ref, h2h, totals
 
 
 def run_items(items, **kwargs) -> ScrapeRun:
-    run = start_run(source="handmade", parameters={"what": "test"}, trigger="test")
+    run = start_run(source="handmade", parameters={"what": "test"}, trigger="manual")
     return execute_run(run, items, **kwargs)
 
 
@@ -90,7 +92,7 @@ def _crashing(exc):
     ("exc", "error_type"), [(RuntimeError("boom"), "crash"), (KeyboardInterrupt(), "interrupted")]
 )
 def test_a_crash_leaves_the_run_failed_not_running(exc, error_type):
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     with pytest.raises(type(exc)):
         execute_run(run, _crashing(exc), batch_size=1)
     run.refresh_from_db()

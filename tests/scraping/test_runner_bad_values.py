@@ -9,12 +9,13 @@ from django.db import DataError, IntegrityError, OperationalError
 
 from odds.models import OddsSnapshot
 from scraping.models import ScrapeStatus
-from scraping.runner import execute_run, start_run
+from scraping.services.execution import execute_run
+from scraping.services.runs import start_run
 from tests.odds.test_ingest import capture, event_ref, h2h
 
 
 def _run(items, **kwargs):
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     return execute_run(run, items, **kwargs)
 
 
@@ -50,7 +51,7 @@ def _crashing(exc):
     ],
 )
 def test_only_a_lost_connection_is_database_unavailable(exc, error_type):
-    run = start_run(source="handmade", parameters={}, trigger="test")
+    run = start_run(source="handmade", parameters={}, trigger="manual")
     with pytest.raises(type(exc)):
         execute_run(run, _crashing(exc), batch_size=1)
     run.refresh_from_db()

@@ -26,10 +26,11 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from odds.models import OddsSnapshot
 from odds.partitioning import ensure_partitions, list_partitions
-from scraping import jobs, tasks
+from scraping import tasks
 from scraping.locks import job_lock, job_lock_key
 from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.schedules import normalize_parameters
+from scraping.services import items as jobs
 from scraping.sources.theoddsapi import TheOddsApiClient
 from scraping.tasks import TransientScrapeFailure, retry_delay, run_scrape_job
 from tests.scraping.test_locks import ROOT, subprocess_env

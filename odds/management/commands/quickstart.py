@@ -2,9 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from odds.overview import StoreOverview, refresh_estimates, store_overview
-from scraping.jobs import simulated_parameters
-from scraping.runner import summary_line
-from scraping.services import run_job
+from scraping.services.items import simulated_parameters
+from scraping.services.runs import run_job, summary_line
 
 
 def _size(num_bytes: float) -> str:

@@ -4,14 +4,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from odds.ingest import DEFAULT_BATCH_SIZE
-from scraping.importer import EXTENSIONS
+from scraping.models import ScrapeStatus
 from scraping.progress import ProgressLine, bar
-from scraping.runner import summary_line
-from scraping.services import run_job
+from scraping.services.runs import run_job, summary_line
+from scraping.sources import registry
 from scraping.sources.base import parse_utc
 
 # Errors printed after the summary (all of them are on the run's admin page).
 FIRST_ERRORS = 5
+
+
+def _takers(option: str) -> str:
+    """The file formats that take the job parameter ``option``."""
+    return " and ".join(
+        name for name in registry.file_formats() if option in registry.SOURCES[name].file_options
+    )
 
 
 class Command(BaseCommand):
@@ -25,7 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "format",
-            choices=list(EXTENSIONS),
+            choices=registry.file_formats(),
             help="theoddsapi: /v4/sports/{sport}/odds responses or historical envelopes "
             "(.json, .json.gz); oddsharvester: OddsHarvester JSON output (.json); "
             "footballdata: football-data.co.uk season CSVs (.csv); betfair: Betfair "
@@ -73,16 +80,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         file_format = options["format"]
+        takes = registry.file_source(file_format).file_options
         parameters = {"paths": options["paths"]}
-        if file_format == "theoddsapi":
+        if "odds_format" in takes:
             parameters["odds_format"] = options["odds_format"]
             if options["captured_at"]:
                 parameters["captured_at"] = self._time(options["captured_at"])
         elif options["captured_at"] or options["odds_format"] != "auto":
-            raise CommandError("--captured-at and --odds-format apply to theoddsapi files only.")
+            raise CommandError(
+                f"--captured-at and --odds-format apply to {_takers('odds_format')} files only."
+            )
         if options["interval_ms"] is not None:
-            if file_format != "betfair":
-                raise CommandError("--interval-ms applies to betfair files only.")
+            if "interval_ms" not in takes:
+                raise CommandError(f"--interval-ms applies to {_takers('interval_ms')} files only.")
             if options["interval_ms"] < 0:
                 raise CommandError("--interval-ms must be 0 or more.")
             parameters["interval_ms"] = options["interval_ms"]
@@ -113,7 +123,7 @@ class Command(BaseCommand):
         self.stdout.write(summary_line(run))
         self._report_duplicates(run)
         self._report_errors(run)
-        if run.status == "failed":
+        if run.status == ScrapeStatus.FAILED:
             sys.exit(1)
 
     def _report_duplicates(self, run) -> None:
@@ -126,7 +136,7 @@ class Command(BaseCommand):
 
     def _report_errors(self, run) -> None:
         """The first errors, one line each, and where to read them all."""
-        errors = list(run.errors.order_by("id")[:FIRST_ERRORS])
+        errors = list(run.errors.in_order()[:FIRST_ERRORS])
         for error in errors:
             first_line = (error.message.strip().splitlines() or [""])[0]
             self.stdout.write(f"  error ({error.error_type}): {first_line}")

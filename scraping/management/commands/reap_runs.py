@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scraping.runner import reap_stale_runs
+from scraping.services.reaping import reap_stale_runs
 
 
 class Command(BaseCommand):

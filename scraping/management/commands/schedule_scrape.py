@@ -3,9 +3,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scraping.jobs import known_sources
 from scraping.management.commands.scrape import duration
 from scraping.schedules import schedule_scrape
+from scraping.sources import registry
 from scraping.sources.base import SourceError
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("name", help="The job's name; its runs carry it as job_name.")
         parser.add_argument(
             "source",
-            help=f"One of {', '.join(known_sources())} (an unknown one is refused).",
+            help=f"One of {', '.join(registry.names())} (an unknown one is refused).",
         )
         parser.add_argument(
             "--parameters",

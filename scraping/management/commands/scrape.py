@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scraping.jobs import simulated_parameters
+from scraping.models import ScrapeStatus
 from scraping.repeat import repeat_job
-from scraping.runner import summary_line
-from scraping.services import run_job
+from scraping.services.items import simulated_parameters
+from scraping.services.runs import run_job, summary_line
 from scraping.sources.base import parse_utc
 
 
@@ -139,9 +139,9 @@ class Command(BaseCommand):
         for source, parameters in jobs:
             run = run_job(source=source, parameters=parameters, store_raw=options["store_raw"])
             self.stdout.write(summary_line(run))
-            failed = failed or run.status == "failed"
-            if run.status != "completed":
-                first = run.errors.order_by("id").first()
+            failed = failed or run.status == ScrapeStatus.FAILED
+            if run.status != ScrapeStatus.COMPLETED:
+                first = run.errors.in_order().first()
                 if first:
                     self.stdout.write(f"  first error ({first.error_type}): {first.message}")
         if failed:
@@ -174,8 +174,8 @@ class Command(BaseCommand):
     def _report(self, outcome) -> None:
         self.stdout.write(outcome.summary)
         run = outcome.run
-        if run is not None and run.status != "completed":
-            first = run.errors.order_by("id").first()
+        if run is not None and run.status != ScrapeStatus.COMPLETED:
+            first = run.errors.in_order().first()
             if first:
                 self.stdout.write(f"  first error ({first.error_type}): {first.message}")
         self.stdout.flush()

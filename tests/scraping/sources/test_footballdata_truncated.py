@@ -9,7 +9,7 @@ import pytest
 from odds.captures import Capture, Problem
 from odds.models import OddsSnapshot
 from scraping.models import ScrapeStatus
-from scraping.services import run_job
+from scraping.services.runs import run_job
 from scraping.sources import footballdata
 
 E0 = "footballdata/E0-2019-2020.csv"
@@ -61,7 +61,7 @@ def test_one_cell_short_is_cut_off_too(shared_data, tmp_path):
 @pytest.mark.django_db
 def test_the_run_records_the_cut_and_stores_every_complete_match(shared_data, tmp_path):
     path = _cut_copy(shared_data, tmp_path, text=CUTS["mid-price"])
-    run = run_job(source="footballdata", parameters={"paths": [str(path)]}, trigger="test")
+    run = run_job(source="footballdata", parameters={"paths": [str(path)]}, trigger="manual")
     assert run.status == ScrapeStatus.PARTIAL
     assert list(run.errors.values_list("error_type", flat=True)) == ["truncated_row"]
     assert OddsSnapshot.objects.count() == _captures_of_full_file(shared_data) - 12

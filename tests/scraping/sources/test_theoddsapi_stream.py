@@ -13,7 +13,7 @@ import pytest
 from odds.captures import Capture, Problem
 from odds.models import OddsSnapshot
 from scraping.models import ScrapeStatus
-from scraping.services import run_job
+from scraping.services.runs import run_job
 from scraping.sources.base import SourceError
 from scraping.sources.theoddsapi import reader as theoddsapi
 from tests.scraping.sources.test_theoddsapi import FIXTURES
@@ -151,7 +151,7 @@ def test_ingest_of_a_cut_file_stores_what_came_before(shared_data, tmp_path):
     envelope = _envelope(shared_data)
     path = tmp_path / "cut.json"
     path.write_text(_cut_inside_event(json.dumps(envelope), envelope["data"], 50))
-    run = run_job(source="theoddsapi", parameters={"paths": [str(path)]}, trigger="test")
+    run = run_job(source="theoddsapi", parameters={"paths": [str(path)]}, trigger="manual")
     assert run.status == ScrapeStatus.PARTIAL
     assert list(run.errors.values_list("error_type", flat=True)) == ["bad_json"]
     stored = sum(len(e["bookmakers"]) for e in envelope["data"][:50])

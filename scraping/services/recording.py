@@ -1,12 +1,10 @@
-"""Runs a source as a ScrapeRun: pending → running → completed, partial or failed.
+"""Where a run's failures and counts are written: problems, crashes, tallies, the end.
 
-The runner feeds an adapter's items to the write path batch by batch, turns every
-:class:`~odds.captures.Problem` into a :class:`ScrapeError`, keeps counts and timings
-on the run and beats a heartbeat after each batch and, from a thread, while the adapter
-parses (:mod:`scraping.heartbeat`). Whatever happens, the run ends finished: a crash is
-recorded and the run failed before the exception goes on, and a process killed outright
-leaves a run whose heartbeat goes stale, which the next run (or ``manage.py reap_runs``)
-marks failed.
+Every :class:`~odds.captures.Problem` becomes a :class:`ScrapeError` linked to the event
+and bookmaker it names; the tally of what was written is mirrored onto the ScrapeRun
+after each batch; the run ends ``completed``, ``partial`` or ``failed`` with a message
+that says why. A crash is recorded (on a fresh connection when the old one broke) and
+the run failed before the exception goes on.
 
 A run reaped while still alive (its process stalled longer than
 ``SCRAPE_STALE_AFTER_SECONDS``) that comes back finishes what it was doing and counts the
@@ -18,26 +16,18 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
 
 import psycopg
-from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
-from odds.captures import Capture, Problem
-from odds.ingest import DEFAULT_BATCH_SIZE, CaptureWriter, IngestStats
+from odds.captures import Problem
+from odds.ingest import IngestStats
 from odds.models import Bookmaker, EventAlias
-from scraping.heartbeat import Heartbeat
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
 from scraping.redaction import redact
-from scraping.sources.base import Item, SourceError
-
-ProgressCallback = Callable[[ScrapeRun], None]
+from scraping.services.reaping import STALE_RUN
 
 
 @dataclass
@@ -49,124 +39,7 @@ class RunTally:
     errors: int = 0
 
 
-def reap_stale_runs(*, older_than: timedelta | None = None) -> list[int]:
-    """Mark failed every run still 'running' (or 'pending') without a recent heartbeat."""
-    if older_than is None:
-        older_than = timedelta(seconds=settings.SCRAPE_STALE_AFTER_SECONDS)
-    now = timezone.now()
-    cutoff = now - older_than
-    reaped = []
-    with transaction.atomic():
-        stale = ScrapeRun.objects.select_for_update(skip_locked=True).filter(
-            status__in=[ScrapeStatus.RUNNING, ScrapeStatus.PENDING]
-        )
-        for run in stale:
-            last_sign = run.heartbeat_at or run.started_at or run.created_at
-            if last_sign >= cutoff:
-                continue
-            message = (
-                f"No heartbeat since {last_sign:%Y-%m-%d %H:%M:%S} UTC: the process running "
-                "it stopped (killed, crashed or lost its database). Reaped as failed."
-            )
-            ScrapeError.objects.create(
-                scrape_run=run,
-                error_type=STALE_RUN,
-                message=message,
-                context={"last_heartbeat": last_sign.isoformat(), "reaped_at": now.isoformat()},
-            )
-            run.status = ScrapeStatus.FAILED
-            run.finished_at = max(now, run.started_at or now)
-            run.errors_count += 1
-            run.message = message
-            run.save(update_fields=["status", "finished_at", "errors_count", "message"])
-            reaped.append(run.id)
-    return reaped
-
-
-def start_run(
-    *, source: str, parameters: dict[str, Any], trigger: str = "manual", job_name: str = ""
-) -> ScrapeRun:
-    reap_stale_runs()
-    run = ScrapeRun.objects.create(
-        source=source,
-        parameters=redact(parameters),
-        trigger=trigger,
-        job_name=job_name,
-        status=ScrapeStatus.PENDING,
-    )
-    now = timezone.now()
-    run.status, run.started_at, run.heartbeat_at = ScrapeStatus.RUNNING, now, now
-    run.save(update_fields=["status", "started_at", "heartbeat_at"])
-    return run
-
-
-def execute_run(
-    run: ScrapeRun,
-    items: Iterable[Item],
-    *,
-    stats: dict[str, Any] | None = None,
-    store_raw: bool | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    on_progress: ProgressCallback | None = None,
-) -> ScrapeRun:
-    """Store ``items`` under ``run`` and finish it. ``stats`` is a dict the source may
-    fill while it is read (quota headers, request URL); it ends up in ``run.stats``."""
-    stats = stats if stats is not None else {}
-    writer = CaptureWriter(scrape_run_id=run.id, store_raw=store_raw)
-    tally = RunTally()
-    started = time.perf_counter()
-    # Problems wait for the next batch: the events and bookmakers they name may only
-    # exist once that batch is written, and the error should link to them.
-    problems: list[Problem] = []
-    try:
-        with Heartbeat(run.pk):
-            batch: list[Capture] = []
-            for item in _guarded(items):
-                if isinstance(item, Problem):
-                    problems.append(item)
-                    continue
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    _write(run, writer, batch, tally, on_progress)
-                    batch = []
-                    problems = _record_problems(run, tally, problems)
-            if batch:
-                _write(run, writer, batch, tally, on_progress)
-            _record_problems(run, tally, problems)
-    except BaseException as exc:
-        _record_problems(run, tally, problems, quietly=True)
-        _crash(run, tally, exc, stats, started)
-        raise
-    return _finish(run, tally, stats, started)
-
-
-def _guarded(items: Iterable[Item]) -> Iterable[Item]:
-    """The adapter's items; a SourceError raised while reading becomes the last item."""
-    try:
-        yield from items
-    except SourceError as error:
-        yield error.as_problem()
-
-
-def _write(run, writer: CaptureWriter, batch, tally: RunTally, on_progress) -> None:
-    result = writer.write(batch)
-    tally.written.add(result)
-    tally.accepted += result.captures
-    _adjust_other_runs(result.other_runs_rows)
-    _record_problems(run, tally, result.problems)
-    _beat(run, tally)
-    if on_progress:
-        on_progress(run)
-
-
-def _adjust_other_runs(rows_by_run: dict[int, int]) -> None:
-    """A backfill restored or removed rows at the next capture of a pair, a snapshot of
-    an earlier run: that run's count follows, so it still matches its rows."""
-    for run_id, rows in sorted(rows_by_run.items()):
-        ScrapeRun.objects.filter(pk=run_id).update(markets_written=F("markets_written") + rows)
-
-
-def _record_problems(
+def record_problems(
     run: ScrapeRun, tally: RunTally, problems: list[Problem], *, quietly: bool = False
 ) -> list[Problem]:
     """Store problems as ScrapeErrors; returns the empty list the caller continues with."""
@@ -174,7 +47,7 @@ def _record_problems(
         return []
     if quietly:  # after a crash the database may be gone; the crash error matters more
         try:
-            return _record_problems(run, tally, problems)
+            return record_problems(run, tally, problems)
         except Exception:
             return []
     bookmaker_ids = _bookmaker_ids({p.bookmaker_key for p in problems if p.bookmaker_key})
@@ -224,7 +97,8 @@ def _apply_tally(run: ScrapeRun, tally: RunTally) -> None:
 _COUNTS = ["events_count", "snapshots_written", "markets_written", "markets_unchanged"]
 
 
-def _beat(run: ScrapeRun, tally: RunTally) -> None:
+def beat(run: ScrapeRun, tally: RunTally) -> None:
+    """Save the counts so far with a heartbeat (after each batch)."""
     _apply_tally(run, tally)
     run.heartbeat_at = timezone.now()
     run.save(update_fields=[*_COUNTS, "errors_count", "heartbeat_at"])
@@ -236,18 +110,16 @@ def _status(tally: RunTally) -> str:
     return ScrapeStatus.PARTIAL if tally.accepted else ScrapeStatus.FAILED
 
 
-STALE_RUN = "stale_run"
-
-
 def _count_reaping(run: ScrapeRun, tally: RunTally) -> bool:
     """Whether the reaper failed this run while it was alive; its ``stale_run`` error
     then counts among the run's errors, so the counters match the errors stored."""
-    reaped = ScrapeError.objects.filter(scrape_run=run, error_type=STALE_RUN).count()
+    reaped = run.errors.of_type(STALE_RUN).count()
     tally.errors += reaped
     return reaped > 0
 
 
-def _finish(run: ScrapeRun, tally: RunTally, stats: dict, started: float) -> ScrapeRun:
+def finish(run: ScrapeRun, tally: RunTally, stats: dict, started: float) -> ScrapeRun:
+    """End the run: its status from the tally, its stats and the message saying why."""
     reaped = _count_reaping(run, tally)
     _apply_tally(run, tally)
     run.status = _status(tally)
@@ -291,7 +163,7 @@ def _summary_message(run: ScrapeRun, tally: RunTally) -> str:
     return "Nothing could be stored. See the errors below."
 
 
-def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, started: float):
+def record_crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, started: float):
     """Record an unexpected exception and end the run failed; the caller re-raises.
 
     The failed batch's transaction is rolled back, so nothing of it is stored. When the
@@ -302,7 +174,7 @@ def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, sta
     error_type = _crash_type(exc)
     for attempt in range(2):
         try:
-            _record_crash(run, tally, exc, error_type, stats, started)
+            _save_crash(run, tally, exc, error_type, stats, started)
             return
         except (DatabaseError, psycopg.Error):
             if attempt == 0 and not connection.in_atomic_block:
@@ -313,7 +185,7 @@ def _crash(run: ScrapeRun, tally: RunTally, exc: BaseException, stats: dict, sta
 
 # Only these mean the server or the connection is gone, so running again may succeed. A
 # DataError or IntegrityError is a value PostgreSQL refuses: it fails the same way again.
-_CONNECTION_LOST = (
+CONNECTION_LOST = (
     OperationalError,
     InterfaceError,
     psycopg.OperationalError,
@@ -322,14 +194,14 @@ _CONNECTION_LOST = (
 
 
 def _crash_type(exc: BaseException) -> str:
-    if isinstance(exc, _CONNECTION_LOST):
+    if isinstance(exc, CONNECTION_LOST):
         return "database_unavailable"
     if isinstance(exc, DatabaseError | psycopg.Error):
         return "database_error"
     return "crash" if isinstance(exc, Exception) else "interrupted"
 
 
-def _record_crash(run, tally, exc, error_type: str, stats: dict, started: float) -> None:
+def _save_crash(run, tally, exc, error_type: str, stats: dict, started: float) -> None:
     ScrapeError.objects.create(
         scrape_run=run,
         error_type=error_type,
@@ -361,13 +233,3 @@ def _crash_message(exc: BaseException, error_type: str) -> str:
             "fixed in the source."
         )
     return f"{type(exc).__name__}: {exc}"
-
-
-def summary_line(run: ScrapeRun) -> str:
-    seconds = run.stats.get("seconds")
-    took = f" in {seconds:.1f}s" if isinstance(seconds, int | float) else ""
-    return (
-        f"run {run.id} {run.status}{took}: {run.events_count} events, "
-        f"{run.snapshots_written} snapshots, {run.markets_written} markets written, "
-        f"{run.markets_unchanged} unchanged, {run.errors_count} errors"
-    )

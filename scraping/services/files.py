@@ -1,4 +1,4 @@
-"""Importing saved files: expand paths, order files by capture time, parse one at a time.
+"""A file import's items: expand paths, order files by capture time, parse one at a time.
 
 Files are read one after another (memory holds one file's captures, not the whole
 import) in the order of their earliest capture, and each file's captures are handed
@@ -12,40 +12,23 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 from odds.captures import Capture, Problem
-from scraping.sources.base import Item, SourceError, parse_utc
+from scraping.sources.base import Item, SourceError
+from scraping.sources.registry import Source
 
-EXTENSIONS = {
-    "theoddsapi": (".json", ".json.gz"),
-    "oddsharvester": (".json",),
-    "footballdata": (".csv",),
-    # Betfair names its files by market id ("1.132153978", ".bz2"): every file counts.
-    "betfair": ("",),
-}
 _LATE = datetime.max.replace(tzinfo=UTC)
 FileCallback = Callable[[Path, int, int], None]
 
 
-def adapter(file_format: str):
-    if file_format not in EXTENSIONS:
-        raise SourceError(
-            "unknown_format",
-            f"unknown format {file_format!r}: use one of {', '.join(EXTENSIONS)}",
-        )
-    return import_module(f"scraping.sources.{file_format}")
-
-
-def expand_paths(paths: list[str], file_format: str) -> tuple[list[Path], list[Problem]]:
+def expand_paths(paths: list[str], source: Source) -> tuple[list[Path], list[Problem]]:
     """Files named, found in folders (recursively) or matched by globs; missing ones
-    become problems. Folders contribute only files with the format's extensions."""
-    extensions = EXTENSIONS[file_format]
+    become problems. Folders contribute only files with the source's suffixes."""
+    extensions = source.suffixes or ()
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -80,8 +63,8 @@ def _is_glob(path: str) -> bool:
     return any(ch in path for ch in "*?[")
 
 
-def order_files(files: list[Path], file_format: str) -> list[Path]:
-    module = adapter(file_format)
+def order_files(files: list[Path], source: Source) -> list[Path]:
+    module = source.adapter()
 
     def first_capture(path: Path) -> datetime:
         try:
@@ -93,36 +76,34 @@ def order_files(files: list[Path], file_format: str) -> list[Path]:
     return sorted(files, key=lambda p: (first_capture(p), str(p)))
 
 
-def parse_options(file_format: str, parameters: dict[str, Any]) -> dict[str, Any]:
-    if file_format == "betfair":
-        interval = parameters.get("interval_ms", settings.ODDS_BETFAIR_INTERVAL_MS)
-        return {"interval_ms": interval}
-    if file_format != "theoddsapi":
-        return {}
-    options: dict[str, Any] = {"odds_format": parameters.get("odds_format", "auto")}
-    if parameters.get("captured_at"):
-        options["captured_at"] = parse_utc(parameters["captured_at"])
-    return options
-
-
-def iter_file_items(
-    file_format: str,
+def items_from_files(
+    source: Source,
     parameters: dict[str, Any],
     stats: dict[str, Any],
     *,
     on_file: FileCallback | None = None,
 ) -> Iterator[Item]:
-    module = adapter(file_format)
-    files, problems = expand_paths(parameters["paths"], file_format)
+    """The items of the files ``parameters["paths"]`` names, file after file."""
+    module = source.adapter()
+    files, problems = expand_paths(parameters["paths"], source)
     yield from problems
-    ordered = order_files(files, file_format)
-    options = parse_options(file_format, parameters)
+    ordered = order_files(files, source)
+    options = source.parse_options(parameters)
     stats["files"] = len(ordered)
     stats["files_failed"] = 0
     for index, path in enumerate(ordered, start=1):
-        yield from _file_items(module, path, options, stats)
+        for item in _file_items(module, path, options, stats):
+            yield item if isinstance(item, Capture) else _naming_file(item, path)
         if on_file:
             on_file(path, index, len(ordered))
+
+
+def _naming_file(problem: Problem, path: Path) -> Problem:
+    """The problem with the file it came from, so a re-run of the failed files finds
+    it; a file the adapter named already is kept as it named it."""
+    if "file" in problem.context:
+        return problem
+    return replace(problem, context={**problem.context, "file": str(path)})
 
 
 def _file_items(module, path: Path, options: dict[str, Any], stats: dict) -> Iterator[Item]:
