@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.contrib import admin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 
 from odds.admin.display import admin_link, first_line, pretty_json
 from odds.admin.readonly import ReadOnlyMixin
 from scraping.admin.runs import run_link
 from scraping.models import ScrapeError
+
+# A source's page explaining the error (The Odds API answers errors with a "details_url"),
+# found anywhere in the context, also inside a response body kept there as text.
+DETAILS_URL = re.compile(r'details_url\\?"\s*:\s*\\?"(https?://[^"\\\s]+)')
+
+
+def details_url(context) -> str:
+    text = json.dumps(context or {}, cls=DjangoJSONEncoder)
+    match = DETAILS_URL.search(text)
+    return match.group(1) if match else ""
+
+
+def truncated(text: str, full: str) -> str:
+    """``text`` cut by CSS to its column's width, ``full`` on hover."""
+    return format_html('<span class="odds-truncate" title="{}">{}</span>', full, text)
 
 
 @admin.register(ScrapeError)
@@ -18,7 +37,7 @@ class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "error_type",
         "run",
         "bookmaker",
-        "event",
+        "event_name",
         "occurred_at",
         "message_line",
     ]
@@ -38,6 +57,7 @@ class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "bookmaker_link",
         "event_link",
         "message_text",
+        "details_link",
         "context_pretty",
     ]
     readonly_fields = fields
@@ -49,9 +69,23 @@ class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def run(self, obj):
         return run_link(obj.scrape_run)
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and details_url(obj.context):
+            return self.fields
+        return [field for field in self.fields if field != "details_link"]
+
+    @admin.display(description="event", ordering="event")
+    def event_name(self, obj):
+        return truncated(str(obj.event), str(obj.event)) if obj.event else "—"
+
     @admin.display(description="message")
     def message_line(self, obj):
-        return first_line(obj.message)
+        return truncated(first_line(obj.message), obj.message)
+
+    @admin.display(description="details")
+    def details_link(self, obj):
+        url = details_url(obj.context)
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     @admin.display(description="message")
     def message_text(self, obj):

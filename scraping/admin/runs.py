@@ -58,18 +58,16 @@ class ErrorInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(ScrapeRun)
 class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Eight narrow columns fit beside the filters at 1400 px: the job name goes under the
+    # source and the four counts share one column (each in full in its tooltip).
     list_display = [
         "id",
         "status_badge",
-        "source",
+        "source_and_job",
         "trigger",
-        "job_name",
         "started_at",
         "duration",
-        "events_count",
-        "snapshots_written",
-        "markets_written",
-        "markets_unchanged",
+        "written",
         "errors_count",
     ]
     list_display_links = ["id"]
@@ -114,6 +112,32 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if obj.finished_at is None or obj.started_at is None:
             return "running" if obj.status == ScrapeStatus.RUNNING else "—"
         return duration_text(obj.finished_at - obj.started_at)
+
+    @admin.display(description="source / job", ordering="source")
+    def source_and_job(self, obj):
+        if not obj.job_name:
+            return obj.source
+        return format_html(
+            '{}<br><span class="odds-quiet odds-truncate" title="{}">{}</span>',
+            obj.source,
+            obj.job_name,
+            obj.job_name,
+        )
+
+    @admin.display(description="events · snapshots · markets (unchanged)")
+    def written(self, obj):
+        counts = [
+            obj.events_count,
+            obj.snapshots_written,
+            obj.markets_written,
+            obj.markets_unchanged,
+        ]
+        return format_html(
+            '<span class="odds-num" title="{} events, {} snapshots written, {} markets '
+            'written, {} markets unchanged">{} · {} · {} ({})</span>',
+            *counts,
+            *counts,
+        )
 
     @admin.display(description="errors")
     def errors_link(self, obj):
