@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from odds.admin.display import admin_link, first_line, pretty_json
 from odds.admin.readonly import ReadOnlyMixin
+from scraping.admin.display import short_time
 from scraping.admin.runs import run_link
 from scraping.models import ScrapeError
 
@@ -32,15 +33,17 @@ def truncated(text: str, full: str) -> str:
 
 @admin.register(ScrapeError)
 class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Seven columns fit beside the filters at 1400 px: the type links the error (no id
+    # column), and long text is cut with its whole in a tooltip.
     list_display = [
-        "id",
         "error_type",
-        "run",
+        "run_short",
         "bookmaker",
         "event_name",
-        "occurred_at",
+        "occurred",
         "message_line",
     ]
+    list_display_links = ["error_type"]
     list_filter = [
         "error_type",
         ("scrape_run__source", admin.AllValuesFieldListFilter),
@@ -68,6 +71,19 @@ class ScrapeErrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="run", ordering="scrape_run")
     def run(self, obj):
         return run_link(obj.scrape_run)
+
+    @admin.display(description="run", ordering="scrape_run")
+    def run_short(self, obj):
+        # The list's narrow form of ``run``: the source under the link, the status left to
+        # the run's page.
+        run = obj.scrape_run
+        return format_html(
+            '{}<br><span class="odds-quiet">{}</span>', admin_link(run, f"run {run.pk}"), run.source
+        )
+
+    @admin.display(description="occurred", ordering="occurred_at")
+    def occurred(self, obj):
+        return short_time(obj.occurred_at)
 
     def get_fields(self, request, obj=None):
         if obj is not None and details_url(obj.context):

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from odds.admin.display import admin_link, admin_url, first_line, pretty_json
 from odds.admin.readonly import ReadOnlyMixin
-from scraping.admin.display import duration_text, status_badge
+from scraping.admin.display import duration_text, short_time, status_badge
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus, ScrapeTrigger
 from scraping.services import run_job
 
@@ -58,14 +58,14 @@ class ErrorInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(ScrapeRun)
 class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    # Eight narrow columns fit beside the filters at 1400 px: the job name goes under the
-    # source and the four counts share one column (each in full in its tooltip).
+    # Seven narrow columns fit beside the filters at 1400 px: the trigger goes under the
+    # status, the job name under the source, and the four counts share one column (each
+    # named in its tooltip).
     list_display = [
         "id",
-        "status_badge",
+        "status_and_trigger",
         "source_and_job",
-        "trigger",
-        "started_at",
+        "started",
         "duration",
         "written",
         "errors_count",
@@ -113,6 +113,18 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return "running" if obj.status == ScrapeStatus.RUNNING else "—"
         return duration_text(obj.finished_at - obj.started_at)
 
+    @admin.display(description="status / trigger", ordering="status")
+    def status_and_trigger(self, obj):
+        return format_html(
+            '{}<br><span class="odds-quiet">{}</span>',
+            status_badge(obj.status, obj.get_status_display()),
+            obj.get_trigger_display(),
+        )
+
+    @admin.display(description="started", ordering="started_at")
+    def started(self, obj):
+        return short_time(obj.started_at)
+
     @admin.display(description="source / job", ordering="source")
     def source_and_job(self, obj):
         if not obj.job_name:
@@ -124,7 +136,8 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
             obj.job_name,
         )
 
-    @admin.display(description="events · snapshots · markets (unchanged)")
+    # A short header: the cell's tooltip names each count.
+    @admin.display(description="counts")
     def written(self, obj):
         counts = [
             obj.events_count,

@@ -16,7 +16,7 @@ from scraping.models import ScrapeError
 def test_runs_list_has_one_counts_column_with_each_count_named_in_its_tooltip(admin_client, store):
     html = admin_client.get(reverse("admin:scraping_scraperun_changelist")).content.decode()
     headers = re.findall(r'<th scope="col" class="([^"]*)"', html)
-    assert len(headers) == 9  # the action checkbox and eight columns
+    assert len(headers) == 8  # the action checkbox and seven columns
     # make_run: 2 events, 4 snapshots, 12 markets written, 3 unchanged
     assert (
         'title="2 events, 4 snapshots written, 12 markets written, 3 markets unchanged">'
