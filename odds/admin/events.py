@@ -60,6 +60,8 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "home_team", "away_team", "tournament__name"]
     search_help_text = "A team, runner or competitor, the event's name, or its tournament."
     date_hierarchy = "commence_time"
+    # "3 results (100,000 total)" would count the whole table again on every search.
+    show_full_result_count = False
     fieldsets = [
         (
             None,
