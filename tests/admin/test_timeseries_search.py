@@ -75,3 +75,17 @@ def test_a_word_matching_many_events_is_passed_as_a_subquery(admin_client, other
     monkeypatch.setattr(search, "LITERAL_IDS", 1)  # "v" names both events: over the limit
     assert [key for _, key in found(admin_client, SNAPSHOTS, "v pinnacle")] == ["pinnacle"]
     assert len(found(admin_client, SNAPSHOTS, " v ")) == 7  # 6 captures + the other's
+
+
+@pytest.mark.django_db
+def test_a_search_runs_as_many_queries_whatever_the_rows(admin_client, other):
+    def queries(rows: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(MARKETS), {"captured": "all", "q": "pinnacle"})
+        assert len(response.context["cl"].result_list) == rows
+        return len(captured)
+
+    before = queries(1)
+    for minutes in range(1, 6):  # five more captures of the other event at pinnacle
+        make_market(make_snapshot(other, make_bookmaker("pinnacle"), T0.replace(minute=minutes)))
+    assert queries(6) == before

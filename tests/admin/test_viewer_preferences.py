@@ -97,3 +97,17 @@ def test_the_header_offers_the_styles_and_zones_with_the_current_ones_selected(a
     assert '<option value="Europe/London">Europe/London</option>' in html
     assert 'data-zone-chosen="1"' in html  # the browser's zone is not taken over it
     assert "odds/preferences.js" in html
+
+
+@pytest.mark.django_db
+def test_the_selects_are_on_every_admin_page(admin_client, store):
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:odds_event_changelist"),
+        reverse("admin:odds_event_change", args=[store["event"].pk]),
+        reverse("admin:scraping_scrapeerror_change", args=[store["error"].pk]),
+        reverse("scraping_health"),
+    ]
+    for url in pages:
+        html = admin_client.get(url).content.decode()
+        assert 'id="odds-style-select"' in html and 'id="odds-zone-select"' in html, url
