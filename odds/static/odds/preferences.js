@@ -17,6 +17,18 @@
     }
   }
 
+  function firstTimeInThisTab() {
+    try {
+      if (sessionStorage.getItem("odds-zone-taken")) {
+        return false;
+      }
+      sessionStorage.setItem("odds-zone-taken", "1");
+      return true;
+    } catch (error) {
+      return false; // storage refused: never reload
+    }
+  }
+
   function start() {
     const form = document.getElementById("odds-preferences");
     if (!form) {
@@ -41,8 +53,7 @@
       return;
     }
     remember(document.getElementById("odds-zone-select").name, zone);
-    if (zone !== form.dataset.zone && !sessionStorage.getItem("odds-zone-taken")) {
-      sessionStorage.setItem("odds-zone-taken", "1");
+    if (zone !== form.dataset.zone && firstTimeInThisTab()) {
       window.location.reload();
     }
   }
