@@ -71,7 +71,9 @@ ROOT_URLCONF = "oddsproject.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's base_site.html (the viewer's odds style and time zone in the
+        # header) must win over django.contrib.admin's, which comes first in the apps.
+        "DIRS": [BASE_DIR / "oddsproject" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

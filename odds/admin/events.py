@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from odds.admin.event_filters import EventStateFilter, next_first
 from odds.admin.event_odds import HISTORY_WINDOW, event_odds
 from odds.admin.identity import merge_into_oldest
+from odds.admin.search import event_named, search_words
 from odds.identity.merge import merge_events
 from odds.models import Event, EventAlias, EventBookmaker, EventCompetitor, EventKind
 from oddsproject.admin_kit import ReadOnlyMixin
@@ -46,10 +48,20 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "commence_time",
         "bookmaker_count",
     ]
-    list_filter = ["tournament__sport", "kind"]
+    list_filter = [
+        EventStateFilter,
+        "tournament__sport",
+        "tournament",
+        "kind",
+        ("commence_time", admin.DateFieldListFilter),
+    ]
     list_select_related = ["tournament"]
+    # Searched by get_search_results (a competitor's name too); listed for the search box.
     search_fields = ["name", "home_team", "away_team", "tournament__name"]
+    search_help_text = "A team, runner or competitor, the event's name, or its tournament."
     date_hierarchy = "commence_time"
+    # "3 results (100,000 total)" would count the whole table again on every search.
+    show_full_result_count = False
     fieldsets = [
         (
             None,
@@ -84,6 +96,16 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return (
             super().get_queryset(request).annotate(bookmaker_count=Coalesce(Subquery(listings), 0))
         )
+
+    def get_ordering(self, request):
+        return next_first()
+
+    def get_search_results(self, request, queryset, search_term):
+        # One condition per word on the event's own row, plus a competitor subquery: no
+        # join that repeats events, so no DISTINCT over the list.
+        for word in search_words(search_term):
+            queryset = queryset.filter(event_named(word) | Q(tournament__name__icontains=word))
+        return queryset, False
 
     def has_merge_permission(self, request) -> bool:
         return request.user.has_perm("odds.change_event")

@@ -6,6 +6,9 @@
   PostgreSQL reads only the partitions of that range, and sorted only by
   ``(captured_at, id)``, the primary key, so a page is an index range scan with a LIMIT.
 - ``raw_response`` is not loaded in the list.
+- Search (a team, competitor or bookmaker) is resolved to event and bookmaker ids
+  first (:mod:`odds.admin.search`), then the rows are filtered by those ids inside the
+  time filter's partitions: no text is compared row by row in the big tables.
 - A row's page is found by its primary key ``(captured_at, id)``: every link the admin
   makes to one carries ``?captured_at=``; a bare id still works but has to look in
   every partition.
@@ -25,6 +28,7 @@ from django.utils.html import format_html, format_html_join
 from odds.admin.display import outcomes_summary, price_text
 from odds.admin.filters import CapturedWindowFilter, MarketKeyFilter
 from odds.admin.paginator import EstimatedCountPaginator
+from odds.admin.search import team_or_bookmaker
 from odds.models import MarketOddsRecord, SnapshotRecord
 from oddsproject.admin_kit import ReadOnlyMixin, admin_link, pretty_json
 
@@ -60,12 +64,21 @@ class TimeSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_per_page = 100
     ordering = ["-captured_at", "-id"]
     sortable_by = ["captured_at"]
+    # Searched by get_search_results (ids first); listed so the search box is shown.
+    search_fields = ["event__name", "bookmaker__name"]
+    search_help_text = (
+        "A team, runner or event name, or a bookmaker (key or name); every word must match. "
+        "Searches within the time filter."
+    )
 
     class Media:
         css = {"all": ["odds/admin.css"]}
 
     def get_changelist(self, request, **kwargs):
         return RecordChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.filter(team_or_bookmaker(search_term)), False
 
     def get_object(self, request, object_id, from_field=None):
         """Look the row up by (captured_at, id), the primary key index, when the URL

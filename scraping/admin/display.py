@@ -1,9 +1,10 @@
-"""Shared bits of the scraping admin: the status badge and run durations."""
+"""Shared bits of the scraping admin: the status badge, run durations, short times."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.html import format_html
 
 
@@ -23,3 +24,16 @@ def duration_text(duration: timedelta | None) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def short_time(moment: datetime | None) -> str:
+    """``2026-01-10 12:00`` in the viewer's zone, for narrow list columns; the seconds
+    and the zone in the tooltip."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return format_html(
+        '<span class="odds-num" title="{}">{}</span>',
+        local.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        local.strftime("%Y-%m-%d %H:%M"),
+    )

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from oddsproject.admin_kit import ReadOnlyMixin, admin_link, admin_url, first_line, pretty_json
-from scraping.admin.display import duration_text, status_badge
+from scraping.admin.display import duration_text, short_time, status_badge
 from scraping.models import ScrapeError, ScrapeRun, ScrapeStatus
 from scraping.models.queries import RERUNNABLE
 from scraping.services import runs as run_services
@@ -57,18 +57,16 @@ class ErrorInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(ScrapeRun)
 class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Seven narrow columns fit beside the filters at 1400 px: the trigger goes under the
+    # status, the job name under the source, and the four counts share one column (each
+    # named in its tooltip).
     list_display = [
         "id",
-        "status_badge",
-        "source",
-        "trigger",
-        "job_name",
-        "started_at",
+        "status_and_trigger",
+        "source_and_job",
+        "started",
         "duration",
-        "events_count",
-        "snapshots_written",
-        "markets_written",
-        "markets_unchanged",
+        "written",
         "errors_count",
     ]
     list_display_links = ["id"]
@@ -113,6 +111,45 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if obj.finished_at is None or obj.started_at is None:
             return "running" if obj.status == ScrapeStatus.RUNNING else "—"
         return duration_text(obj.finished_at - obj.started_at)
+
+    @admin.display(description="status / trigger", ordering="status")
+    def status_and_trigger(self, obj):
+        return format_html(
+            '{}<br><span class="odds-quiet">{}</span>',
+            status_badge(obj.status, obj.get_status_display()),
+            obj.get_trigger_display(),
+        )
+
+    @admin.display(description="started", ordering="started_at")
+    def started(self, obj):
+        return short_time(obj.started_at)
+
+    @admin.display(description="source / job", ordering="source")
+    def source_and_job(self, obj):
+        if not obj.job_name:
+            return obj.source
+        return format_html(
+            '{}<br><span class="odds-quiet odds-truncate" title="{}">{}</span>',
+            obj.source,
+            obj.job_name,
+            obj.job_name,
+        )
+
+    # A short header: the cell's tooltip names each count.
+    @admin.display(description="counts")
+    def written(self, obj):
+        counts = [
+            obj.events_count,
+            obj.snapshots_written,
+            obj.markets_written,
+            obj.markets_unchanged,
+        ]
+        return format_html(
+            '<span class="odds-num" title="{} events, {} snapshots written, {} markets '
+            'written, {} markets unchanged">{} · {} · {} ({})</span>',
+            *counts,
+            *counts,
+        )
 
     @admin.display(description="errors")
     def errors_link(self, obj):
