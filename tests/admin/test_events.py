@@ -93,7 +93,14 @@ def test_chart_data_is_the_price_path_of_each_bookmaker_and_outcome(admin_client
     assert h2h["outcomes"] == ["home", "draw", "away"]
     assert f'<canvas class="odds-chart" data-market="{h2h["id"]}"' in html
     series = {(d["bookmaker"], d["outcome"]): d["data"] for d in h2h["datasets"]}
-    assert len(series) == 9  # 3 bookmakers x 3 outcomes
+    assert len(series) == 9 + 3  # 3 bookmakers x 3 outcomes, and the consensus of each
+    # the consensus is the median of the three prices in force: home 2.10/2.05/2.20 at
+    # T0, book_a 2.25 from T0+30 (2.25/2.05/2.20), book_c 2.25 from T0+60
+    assert series[("consensus", "home")] == [
+        {"x": ms(0), "y": 2.1},
+        {"x": ms(30), "y": 2.2},
+        {"x": ms(60), "y": 2.25},
+    ]
     # book_a home: 2.10 from T0, 2.25 from T0+30, carried to the newest capture (T0+60)
     assert series[("book_a", "home")] == [
         {"x": ms(0), "y": 2.1},
