@@ -263,7 +263,10 @@ def _row(quote: Quote, names: list[str], best: dict, margin: Decimal | None) -> 
             cells.append(PriceCell(None))
             continue
         top = best.get(name)
-        is_best = bool(top and quote.bookmaker in top.bookmakers and outcome.price == top.price)
+        # The best price is after commission (an exchange's back price pays less).
+        is_best = bool(
+            top and quote.bookmaker in top.bookmakers and quote.net_price(name) == top.price
+        )
         cells.append(PriceCell(outcome.price, outcome.status, is_best))
     stale = (
         quote.confirmed_at is not None and quote.confirmed_at < timezone.now() - default_max_age()
