@@ -87,7 +87,7 @@ def market_chart(
     datasets = [
         _dataset(book, names[book], outcome, colour.get(book, 0), outcomes, points)
         for (book, outcome), points in sorted(
-            series.items(), key=lambda item: (names[item[0][0]].lower(), *item[0][1:])
+            series.items(), key=lambda item: (names[item[0][0]].lower(), outcomes.index(item[0][1]))
         )
     ]
     datasets += [

@@ -96,7 +96,8 @@ def test_the_query_count_does_not_grow_with_markets_or_bookmakers(admin_client, 
     leeds = Event.objects.get(name="Leeds United v Manchester City")
     idents = {
         ident_text((m.market_key, m.period, m.line))
-        for m in MarketOdds.objects.filter(event=cavs).distinct("market_key", "period", "line")
+        for m in MarketOdds.objects.filter(event=cavs)
+        .distinct("market_key", "period", "line")
         .order_by("market_key", "period", "line")
     }
     assert len(idents) >= 8
@@ -206,8 +207,9 @@ def test_spreads_and_totals_follow_the_main_line(admin_client, shared_data):
         for d in totals["datasets"]
         if d["bookmaker"] == book["key"] and d["outcome"] == "over"
     )
-    at_line = Decimal(str(over["point"])) == expected[0][1]
-    assert series[0] == {"x": ms(first_at), "y": float(american(over["price"])) if at_line else None}
+    on_main = Decimal(str(over["point"])) == expected[0][1]
+    price = float(american(over["price"])) if on_main else None
+    assert series[0] == {"x": ms(first_at), "y": price}
     # the other lines stay in their tables, each can be charted alone
     assert "Chart this line alone" in html
 

@@ -74,7 +74,10 @@
           axis.ticks = captures.map((_, i) => ({ value: i }));
         },
         label: (value) => (captures[value] === undefined ? "" : utcLabel(captures[value], false)),
-        tooltip: (value) => utcLabel(captures[Math.min(Math.floor(value), captures.length - 1)], true),
+        tooltip: (value) => {
+          const i = Math.min(Math.floor(value), captures.length - 1);
+          return utcLabel(captures[i], true);
+        },
         title: "captures (UTC), one column each",
       };
     }
@@ -180,9 +183,8 @@
     };
     const apply = () => {
       chart.data.datasets.forEach((ds, i) => {
-        const shown =
-          state.books.has(ds.bookmaker) && (state.outcome === "all" || ds.outcome === state.outcome);
-        chart.setDatasetVisibility(i, shown);
+        const outcome = state.outcome === "all" || ds.outcome === state.outcome;
+        chart.setDatasetVisibility(i, state.books.has(ds.bookmaker) && outcome);
       });
       chart.update();
     };
@@ -236,7 +238,10 @@
   function drawMarket(canvas, market, windowEnd, kickoff) {
     const x = xAxis(market, windowEnd);
     const shown = new Set([...market.default_bookmakers, CONSENSUS]);
-    const marks = [{ at: x.place(kickoff), text: "start" }];
+    // After the last capture the start has no column of its own: no marker then.
+    const last = market.captures[market.captures.length - 1];
+    const marks =
+      market.axis === "captures" && kickoff > last ? [] : [{ at: x.place(kickoff), text: "start" }];
     const lines = market.lines.map((l) => ({ at: x.place(l.x), text: `line ${l.line}` }));
     const chart = new Chart(canvas, {
       type: "line",
