@@ -48,10 +48,13 @@ def event_chart_data(event, panels: list[MarketPanel], start: datetime, end: dat
     charted = [p for p in panels if p.charted]
     books = sorted({row.bookmaker for p in panels for row in p.rows})
     colour = {book: n for n, book in enumerate(books)}
-    markets = {parse_ident(p.ident)[:2] for p in charted}
-    history = event_history(event, since=start, until=end, markets=markets) if charted else {}
-    opening = [q for q in selectors.latest_odds(event, at=start) if q.captured_at < start]
     kickoff = epoch_ms(event.commence_time)
+    history: dict[Ident, list[Quote]] = {}
+    opening: list[Quote] = []
+    if charted:
+        markets = {parse_ident(p.ident)[:2] for p in charted}
+        history = event_history(event, since=start, until=end, markets=markets)
+        opening = [q for q in selectors.latest_odds(event, at=start) if q.captured_at < start]
     charts = []
     for panel in charted:
         ident = parse_ident(panel.ident)
