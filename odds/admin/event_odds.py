@@ -1,9 +1,11 @@
 """What the event page shows: latest prices per market, best prices, margins, movement.
 
 Everything comes from the read API (:mod:`odds.selectors`); this module only arranges
-its values into tables and chart series. History is capped to :data:`HISTORY_WINDOW`
-before the event's newest row, so an event with months of rows still renders fast,
-and only :data:`DEFAULT_CHARTS` markets are charted unless the page asks for others.
+its values into tables (the charts are :mod:`odds.admin.event_chart`). History is
+capped to :data:`HISTORY_WINDOW` before the event's newest row, so an event with months
+of rows still renders fast, and only :data:`DEFAULT_CHARTS` markets are charted unless
+the page asks for others. The page's queries do not grow with its markets: one
+``latest_odds`` read gives the tables, their best prices and margins.
 """
 
 from __future__ import annotations
@@ -203,8 +205,15 @@ def _chart_selection(
     idents: list[Ident], chart_idents: list[str] | None, main: dict[tuple[str, str], Decimal]
 ) -> set[Ident]:
     if not chart_idents:
-        # By default each market once: lines other than the main one are in its chart.
-        first = [i for i in idents if i[2] is None or main_line_of(i, main)]
+        # By default each market once: lines other than the main one are in its chart
+        # (a market without a two-way main line, e.g. a 3-way handicap: its first line).
+        first, seen = [], set()
+        for ident in idents:
+            market = ident[:2]
+            lone = market not in main and market not in seen
+            if ident[2] is None or main_line_of(ident, main) or lone:
+                first.append(ident)
+            seen.add(market)
         return set(first[:DEFAULT_CHARTS])
     asked = set()
     for text in chart_idents[:MAX_CHARTS]:
