@@ -1,9 +1,11 @@
 """What the event page shows: latest prices per market, best prices, margins, movement.
 
 Everything comes from the read API (:mod:`odds.selectors`); this module only arranges
-its values into tables and chart series. History is capped to :data:`HISTORY_WINDOW`
-before the event's newest row, so an event with months of rows still renders fast,
-and only :data:`DEFAULT_CHARTS` markets are charted unless the page asks for others.
+its values into tables (the charts are :mod:`odds.admin.event_chart`). History is
+capped to :data:`HISTORY_WINDOW` before the event's newest row, so an event with months
+of rows still renders fast, and only :data:`DEFAULT_CHARTS` markets are charted unless
+the page asks for others. The page's queries do not grow with its markets: one
+``latest_odds`` read gives the tables, their best prices and margins.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from django.utils import timezone
 
 from odds import selectors
 from odds.admin.display import price_text
+from odds.admin.event_chart import event_chart_data
 from odds.ingest.state import newest_rows
-from odds.models import EventBookmaker
+from odds.models import Event, EventBookmaker
 from odds.quotes import BestPrice, Quote
 from odds.selectors.confirm import default_max_age
+from odds.selectors.pricing import most_quoted_line
+from odds.selectors.whole_event import best_prices_of, margins_of
 from odds.series import ident_text, parse_ident
 
 HISTORY_WINDOW = timedelta(days=7)
@@ -101,6 +106,11 @@ class MarketPanel:
     best: list[BestCell | None]  # one per outcome column
     charted: bool = False
     chart_query: str = ""  # the page's query string that charts this market too
+    main_line: bool = False  # the main line of a market with lines: charted following it
+
+    @property
+    def has_line(self) -> bool:
+        return parse_ident(self.ident)[2] is not None
 
     @property
     def slug(self) -> str:
@@ -138,21 +148,43 @@ def _market_sort_key(ident: Ident) -> tuple:
 
 
 def event_odds(event, *, chart_idents: list[str] | None = None) -> EventOdds:
-    """The event page's odds: one panel per market in force now, and chart series for
-    ``chart_idents`` (default: the first :data:`DEFAULT_CHARTS` markets)."""
-    groups = _group(selectors.latest_odds(event))
+    """The event page's odds: one panel per market in force now, and charts of the
+    markets in ``chart_idents`` (default: the first :data:`DEFAULT_CHARTS`), spreads and
+    totals following their main line. A constant number of queries: the latest prices
+    are read once and the best prices and margins worked out from them."""
+    quotes = selectors.latest_odds(event)
+    groups = _group(quotes)
     if not groups:
         return EventOdds(panels=[])
+    sport = Event.objects.filter(pk=event.pk).values_list("tournament__sport__key", flat=True)[0]
     idents = sorted(groups, key=_market_sort_key)
-    wanted = _chart_selection(idents, chart_idents)
-    panels = [_panel(event, ident, groups[ident], charted=ident in wanted) for ident in idents]
+    main = main_lines(quotes)
+    wanted = _chart_selection(idents, chart_idents, main)
+    panels = [
+        _panel(ident, groups[ident], sport, charted=ident in wanted, main=main_line_of(ident, main))
+        for ident in idents
+    ]
     charted = [p.ident for p in panels if p.charted]
     for panel in panels:
         panel.chart_query = urlencode({"chart": [*charted, panel.ident]}, doseq=True)
-    window_end = newest_row_at(event) or max(q.captured_at for g in groups.values() for q in g)
+    window_end = newest_row_at(event) or max(q.captured_at for q in quotes)
     window_start = window_end - HISTORY_WINDOW
-    chart_data = _chart_data(event, panels, window_start, window_end)
+    chart_data = event_chart_data(event, panels, window_start, window_end)
     return EventOdds(panels, window_start, window_end, chart_data)
+
+
+def main_lines(quotes: list[Quote]) -> dict[tuple[str, str], Decimal]:
+    """Per (market key, period) with lines, the main line of these quotes."""
+    by_market: dict[tuple[str, str], list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        if quote.line is not None:
+            by_market[(quote.market_key, quote.period)].append(quote)
+    found = {market: most_quoted_line(qs) for market, qs in by_market.items()}
+    return {market: line for market, line in found.items() if line is not None}
+
+
+def main_line_of(ident: Ident, main: dict[tuple[str, str], Decimal]) -> bool:
+    return ident[2] is not None and main.get(ident[:2]) == ident[2]
 
 
 def newest_row_at(event) -> datetime | None:
@@ -169,9 +201,20 @@ def _group(quotes: list[Quote]) -> dict[Ident, list[Quote]]:
     return dict(groups)
 
 
-def _chart_selection(idents: list[Ident], chart_idents: list[str] | None) -> set[Ident]:
+def _chart_selection(
+    idents: list[Ident], chart_idents: list[str] | None, main: dict[tuple[str, str], Decimal]
+) -> set[Ident]:
     if not chart_idents:
-        return set(idents[:DEFAULT_CHARTS])
+        # By default each market once: lines other than the main one are in its chart
+        # (a market without a two-way main line, e.g. a 3-way handicap: its first line).
+        first, seen = [], set()
+        for ident in idents:
+            market = ident[:2]
+            lone = market not in main and market not in seen
+            if ident[2] is None or main_line_of(ident, main) or lone:
+                first.append(ident)
+            seen.add(market)
+        return set(first[:DEFAULT_CHARTS])
     asked = set()
     for text in chart_idents[:MAX_CHARTS]:
         try:
@@ -192,17 +235,11 @@ def _outcome_names(quotes: list[Quote]) -> list[str]:
     return names
 
 
-def _panel(event, ident: Ident, quotes: list[Quote], *, charted: bool) -> MarketPanel:
-    key, period, line = ident
-    # The page shows every price in force, in-play and stale ones marked (see _row).
-    live = {"in_play": True, "max_age": None}
-    best = {
-        b.outcome: b for b in selectors.best_prices(event, key, period=period, line=line, **live)
-    }
-    margin = {
-        m.bookmaker: m.overround
-        for m in selectors.margins(event, key, period=period, line=line, **live)
-    }
+def _panel(ident: Ident, quotes: list[Quote], sport: str, *, charted: bool, main: bool):
+    # The page shows every price in force, in-play and stale ones marked (see _row), so
+    # best prices and margins are of all the latest quotes (in_play=True, max_age=None).
+    best = {b.outcome: b for b in best_prices_of(quotes)}
+    margin = {m.bookmaker: m.overround for m in margins_of(quotes, sport=sport)}
     names = _outcome_names(quotes)
     book_names = {q.bookmaker: q.bookmaker_name for q in quotes}
     rows = [
@@ -216,6 +253,7 @@ def _panel(event, ident: Ident, quotes: list[Quote], *, charted: bool) -> Market
         rows=rows,
         best=[_best_cell(best.get(name), book_names) for name in names],
         charted=charted,
+        main_line=main,
     )
 
 
@@ -234,7 +272,10 @@ def _row(quote: Quote, names: list[str], best: dict, margin: Decimal | None) -> 
             cells.append(PriceCell(None))
             continue
         top = best.get(name)
-        is_best = bool(top and quote.bookmaker in top.bookmakers and outcome.price == top.price)
+        # The best price is after commission (an exchange's back price pays less).
+        is_best = bool(
+            top and quote.bookmaker in top.bookmakers and quote.net_price(name) == top.price
+        )
         cells.append(PriceCell(outcome.price, outcome.status, is_best))
     stale = (
         quote.confirmed_at is not None and quote.confirmed_at < timezone.now() - default_max_age()
@@ -249,78 +290,3 @@ def _row(quote: Quote, names: list[str], best: dict, margin: Decimal | None) -> 
         quote.in_play,
         stale,
     )
-
-
-# --- Chart series ------------------------------------------------------------------------
-def epoch_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def _chart_data(event, panels: list[MarketPanel], start: datetime, end: datetime) -> dict:
-    charted = [p for p in panels if p.charted]
-    books = sorted({row.bookmaker for p in panels for row in p.rows})
-    colour = {book: n for n, book in enumerate(books)}
-    opening = _group(selectors.latest_odds(event, at=start)) if charted else {}
-    markets = []
-    for panel in charted:
-        key, period, line = parse_ident(panel.ident)
-        history = selectors.market_history(
-            event, key, period=period, line=line, since=start, until=end
-        )
-        series = price_series(opening.get((key, period, line), []), history, start, end)
-        markets.append(
-            {
-                "id": panel.slug,
-                "title": panel.title,
-                "outcomes": panel.outcomes,
-                "datasets": [
-                    {
-                        "label": f"{name} · {outcome}",
-                        "bookmaker": book,
-                        "outcome": outcome,
-                        "colour": colour.get(book, 0),
-                        "dash": panel.outcomes.index(outcome)
-                        if outcome in panel.outcomes
-                        else len(panel.outcomes),
-                        "data": points,
-                    }
-                    for (book, name, outcome), points in sorted(
-                        series.items(), key=lambda item: _series_order(item[0], panel.outcomes)
-                    )
-                ],
-            }
-        )
-    return {
-        "window": {"start": epoch_ms(start), "end": epoch_ms(end)},
-        "kickoff": epoch_ms(event.commence_time),
-        "markets": markets,
-    }
-
-
-def price_series(
-    opening: list[Quote], history: list[Quote], start: datetime, end: datetime
-) -> dict[tuple[str, str, str], list[dict]]:
-    """Step series per (bookmaker, bookmaker name, outcome): a point where a price was
-    stored, ``y: null`` where the market was gone, the price in force at ``start`` as the
-    first point and the last price carried to ``end``. Prices hold until the next row."""
-    series: dict[tuple[str, str, str], list[dict]] = {}
-    known: dict[str, set[str]] = defaultdict(set)
-    rows = [(start, q) for q in opening if q.captured_at < start]
-    rows += [(q.captured_at, q) for q in sorted(history, key=lambda q: q.captured_at)]
-    for moment, quote in rows:
-        x = epoch_ms(moment)
-        prices = {o.name: float(o.price) for o in quote.outcomes}
-        known[quote.bookmaker].update(prices)
-        for outcome in sorted(known[quote.bookmaker]):
-            points = series.setdefault((quote.bookmaker, quote.bookmaker_name, outcome), [])
-            points.append({"x": x, "y": prices.get(outcome)})
-    for points in series.values():
-        if points[-1]["y"] is not None and points[-1]["x"] < epoch_ms(end):
-            points.append({"x": epoch_ms(end), "y": points[-1]["y"]})
-    return series
-
-
-def _series_order(key: tuple[str, str, str], outcomes: list[str]) -> tuple:
-    _, name, outcome = key
-    rank = outcomes.index(outcome) if outcome in outcomes else len(outcomes)
-    return (name.lower(), rank, outcome)

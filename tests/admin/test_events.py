@@ -6,12 +6,14 @@ import json
 import re
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from odds.captures import Market, Outcome
 from odds.ingest import ingest_captures
 from odds.models import Event
 from tests.admin.data import (
@@ -93,7 +95,14 @@ def test_chart_data_is_the_price_path_of_each_bookmaker_and_outcome(admin_client
     assert h2h["outcomes"] == ["home", "draw", "away"]
     assert f'<canvas class="odds-chart" data-market="{h2h["id"]}"' in html
     series = {(d["bookmaker"], d["outcome"]): d["data"] for d in h2h["datasets"]}
-    assert len(series) == 9  # 3 bookmakers x 3 outcomes
+    assert len(series) == 9 + 3  # 3 bookmakers x 3 outcomes, and the consensus of each
+    # the consensus is the median of the three prices in force: home 2.10/2.05/2.20 at
+    # T0, book_a 2.25 from T0+30 (2.25/2.05/2.20), book_c 2.25 from T0+60
+    assert series[("consensus", "home")] == [
+        {"x": ms(0), "y": 2.1},
+        {"x": ms(30), "y": 2.2},
+        {"x": ms(60), "y": 2.25},
+    ]
     # book_a home: 2.10 from T0, 2.25 from T0+30, carried to the newest capture (T0+60)
     assert series[("book_a", "home")] == [
         {"x": ms(0), "y": 2.1},
@@ -154,3 +163,20 @@ def test_in_play_and_stale_prices_are_marked_and_the_start_is_on_the_chart(admin
     book_b = re.search(r'<tr data-bookmaker="book_b" class="([^"]*)">', table).group(1)
     assert "in-play" not in book_b
     assert chart_data(html)["kickoff"] == int(KICKOFF.timestamp() * 1000)
+
+
+@pytest.mark.django_db
+def test_a_market_without_a_two_way_main_line_charts_its_first_line(admin_client, store):
+    # a 3-way handicap has no main line (that needs two prices): its first line is charted
+    outcomes = (Outcome("home", Decimal("4.0")), Outcome("draw", Decimal("3.8")))
+    lines = [Decimal("-1"), Decimal("1")]
+    markets = tuple(
+        Market("european_handicap", (*outcomes, Outcome("away", Decimal("1.7"))), line=line)
+        for line in lines
+    )
+    ingest_captures([replace(_capture(90, "book_a", LATEST_H2H["book_a"], None), markets=markets)])
+    data = chart_data(event_page(admin_client, store["event"]))
+    ids = [m["id"] for m in data["markets"]]
+    assert "m-european-handicap-full-time--1" in ids
+    assert "m-european-handicap-full-time-1" not in ids
+    assert "m-totals-full-time-2-5" in ids  # the totals' main line, followed
