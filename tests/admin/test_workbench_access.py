@@ -12,9 +12,7 @@ PAGES = ["odds_dropping", "odds_movers", "odds_arbitrage", "odds_best_grid"]
 
 def urls(store) -> list[str]:
     event = store["event"].pk
-    return [reverse(name) for name in PAGES] + [
-        f"{reverse('odds_opening_closing')}?event={event}"
-    ]
+    return [reverse(name) for name in PAGES] + [f"{reverse('odds_opening_closing')}?event={event}"]
 
 
 @pytest.mark.django_db
@@ -63,7 +61,11 @@ BAD = [
     ("odds_arbitrage", "min_edge=lots", "min_edge='lots': use a percentage from 0 to 100"),
     ("odds_arbitrage", "at=2026-13-45", "at='2026-13-45': not a date and time"),
     ("odds_best_grid", "market=corners", "market='corners': choose one of h2h, totals, spreads."),
-    ("odds_opening_closing", "", "event='': give the event's id (?event=<id>), or open this page from the event's page."),
+    (
+        "odds_opening_closing",
+        "",
+        "event='': give the event's id (?event=<id>), or open this page from the event's page.",
+    ),
     ("odds_opening_closing", "event=0", "event='0': no event has this id."),
 ]
 
