@@ -23,6 +23,8 @@ PAGES = (
     ("odds_best_grid", "Best prices grid"),
     ("odds_opening_closing", "Opening vs closing"),
 )
+# Pages about one event are reached from its page, not from the tabs of the others.
+NEEDS_EVENT = frozenset({"odds_opening_closing"})
 PERMISSION = "odds.view_event"
 
 
@@ -48,7 +50,11 @@ def render(
         "query": request.GET,
         "error": error,
         "window_choices": WINDOW_LABELS,
-        "pages": [(reverse(name), text, text == title) for name, text in PAGES],
+        "pages": [
+            (reverse(name), text, text == title)
+            for name, text in PAGES
+            if name not in NEEDS_EVENT or text == title
+        ],
         **context,
     }
     return TemplateResponse(request, template, context, status=status)
