@@ -66,9 +66,9 @@ def best_price_grid(
     backing each outcome at its best. Markets with lines (totals, spreads) are priced at
     the event's main line at ``at`` (as :func:`odds.selectors.main_line`).
 
-        >>> for row in best_price_grid(tournament=epl, market_key="h2h", limit=10):
+        >>> for row in best_price_grid(tournament=epl, market_key="h2h", limit=10, at=friday):
         ...     print(row.event_name, row.best["home"].price, row.payout)
-        Liverpool v Norwich 1.14 0.979...
+        Liverpool v Norwich City 1.15 0.987124
     """
     when = args.aware("at", at) or timezone.now()
     max_age = max_age_of(max_age)

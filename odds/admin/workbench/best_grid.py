@@ -22,12 +22,18 @@ MOST_EVENTS = 100
 
 
 def best_grid_view(request):
-    return render(request, template=TEMPLATE, title="Best prices grid", build=_build)
+    return render(
+        request, template=TEMPLATE, title="Best prices grid", build=_build, pickers=_pickers
+    )
+
+
+def _pickers() -> dict:
+    tournaments = Tournament.objects.select_related("sport").order_by("sport__name", "name")
+    return {"tournaments": tournaments, "markets": MARKETS}
 
 
 def _build(query: Mapping[str, str]) -> dict:
-    tournaments = Tournament.objects.select_related("sport").order_by("sport__name", "name")
-    context = {"tournaments": tournaments, "markets": MARKETS}
+    context = _pickers()
     tournament = params.record_id(query, "tournament", Tournament)
     market, _ = params.choice(query, "market", MARKETS, "h2h")
     at = params.when(query, "at")

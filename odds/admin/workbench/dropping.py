@@ -19,7 +19,14 @@ MOVES_READ = 100_000
 
 
 def dropping_view(request):
-    return render(request, template=TEMPLATE, title="Dropping odds", build=_build)
+    return render(request, template=TEMPLATE, title="Dropping odds", build=_build, pickers=_pickers)
+
+
+def _pickers() -> dict:
+    return {
+        "sports": Sport.objects.order_by("name"),
+        "tournaments": Tournament.objects.select_related("sport").order_by("sport__name", "name"),
+    }
 
 
 def _build(query: Mapping[str, str]) -> dict:
@@ -46,7 +53,6 @@ def _build(query: Mapping[str, str]) -> dict:
         "limit": limit,
         "sport": sport,
         "tournament": tournament,
-        "sports": Sport.objects.order_by("name"),
-        "tournaments": Tournament.objects.select_related("sport").order_by("sport__name", "name"),
+        **_pickers(),
         "rows": move_rows(dropping),
     }

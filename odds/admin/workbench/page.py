@@ -34,16 +34,18 @@ def render(
     template: str,
     title: str,
     build: Callable[[Mapping[str, str]], dict],
+    pickers: Callable[[], dict] = dict,
 ) -> TemplateResponse:
     """The page with what ``build`` made of the query; a parameter ``build`` (or the read
-    API it calls) cannot use is a 400 page that names it and its fix."""
+    API it calls) cannot use is a 400 page that names it and its fix, with the choices of
+    the form (``pickers``) still there to correct it with."""
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     status, error = 200, None
     try:
         context = build(request.GET)
     except ValueError as exc:  # BadParameter, or the read API's own argument check
-        status, error, context = 400, str(exc), {}
+        status, error, context = 400, str(exc), pickers()
     context = {
         **admin.site.each_context(request),
         "title": title,
