@@ -34,8 +34,9 @@ def _build(query: Mapping[str, str]) -> dict:
     context = {"event": event, "event_url": event_url(event.pk), "markets": _choices(markets)}
     if not keys:
         return context
-    key = query.get("market", "").strip() or ("h2h" if ("h2h", "full_time") in keys else keys[0][0])
-    period = query.get("period", "").strip() or "full_time"
+    default = ("h2h", "full_time") if ("h2h", "full_time") in keys else keys[0]
+    key = query.get("market", "").strip() or default[0]
+    period = query.get("period", "").strip() or (default[1] if key == default[0] else "full_time")
     line = parse_line(query.get("line", "").strip() or None)
     lines = {li for k, p, li in markets if (k, p) == (key, period) and li is not None}
     if line is None and lines:
