@@ -3,6 +3,7 @@ a query parameter a page cannot use is a 400 page naming it and its fix, never a
 
 from __future__ import annotations
 
+from datetime import UTC
 from html import unescape
 
 import pytest
@@ -92,3 +93,29 @@ def test_the_read_apis_own_argument_errors_show_on_the_page(admin_client, store)
         response = admin_client.get(f"{url}?event={event}&{query}")
         assert response.status_code == 400, query
         assert message in unescape(response.content.decode()), query
+
+
+@pytest.mark.django_db
+def test_times_are_read_in_the_viewers_time_zone_or_with_their_offset(admin_client, store):
+    url = reverse("odds_movers")
+    cases = {
+        "at=2026-01-10 13:01": "2026-01-10 13:01",  # no offset: the viewer's zone (UTC)
+        "at=2026-01-10T14:01:00%2B01:00": "2026-01-10 13:01",
+        "at=2026-01-10T14:01:00+01:00": "2026-01-10 13:01",  # the "+" a URL turns into " "
+        "at=2026-01-10T13:01:00Z": "2026-01-10 13:01",
+    }
+    for query, expected in cases.items():
+        response = admin_client.get(f"{url}?{query}&window=6h")
+        assert response.status_code == 200, query
+        until = response.context["until"].astimezone(UTC)
+        assert f"{until:%Y-%m-%d %H:%M}" == expected, query
+    admin_client.cookies["odds_tz"] = "Europe/Paris"
+    response = admin_client.get(f"{url}?at=2026-01-10 14:01&window=6h")
+    assert response.context["until"].isoformat() == "2026-01-10T14:01:00+01:00"
+    # The hand-built event's moves up to 13:01 UTC (tests/admin/data.py): book_a home
+    # 2.10 -> 2.25 (+7.14 %), away 3.60 -> 3.50 (-2.78 %); book_c home 2.20 -> 2.25 (+2.27 %).
+    assert [(r["bookmaker"], r["outcome"], r["change"]) for r in response.context["rows"]] == [
+        ("book_a", "home", "+7.14 %"),
+        ("book_a", "away", "-2.78 %"),
+        ("book_c", "home", "+2.27 %"),
+    ]

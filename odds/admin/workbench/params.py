@@ -4,6 +4,7 @@ and never an empty answer that looks like "no odds")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -39,8 +40,11 @@ def when(query: Mapping[str, str], name: str) -> datetime | None:
     text = query.get(name, "").strip()
     if not text:
         return None
+    if "T" in text and re.search(r"\d \d\d:\d\d$", text):
+        # A "+" typed into a URL arrives as a space: 13:00:00+01:00 became "13:00:00 01:00".
+        text = text[: -len("00:00") - 1] + "+" + text[-len("00:00") :]
     try:
-        value = parse_datetime(text.replace(" ", "T", 1) if "T" not in text else text)
+        value = parse_datetime(text)
     except ValueError:
         value = None
     if value is None:
