@@ -33,11 +33,13 @@ def test_staff_without_the_event_view_permission_are_refused(client, store):
     client.force_login(user)
     for url in urls(store):
         assert client.get(url).status_code == 403, url
+    assert "odds-workbench-module" not in client.get(reverse("admin:index")).content.decode()
     user.user_permissions.add(Permission.objects.get(codename="view_event"))
     user = User.objects.get(pk=user.pk)  # permissions are cached on the instance
     client.force_login(user)
     for url in urls(store):
         assert client.get(url).status_code == 200, url
+    assert "odds-workbench-module" in client.get(reverse("admin:index")).content.decode()
 
 
 @pytest.mark.django_db
