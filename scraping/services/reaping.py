@@ -9,7 +9,7 @@ task do it when runs are rare. A reaped run that comes back counts the error
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -33,7 +33,7 @@ def reap_stale_runs(*, older_than: timedelta | None = None) -> list[int]:
     return reaped
 
 
-def _reap(run: ScrapeRun, now) -> None:
+def _reap(run: ScrapeRun, now: datetime) -> None:
     last_sign = run.last_sign
     message = (
         f"No heartbeat since {last_sign:%Y-%m-%d %H:%M:%S} UTC: the process running "
