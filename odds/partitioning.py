@@ -19,7 +19,7 @@ the foreign key between them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -133,6 +133,11 @@ _PARTITIONS_SQL = """
 """
 
 
+def _ranges(partitions: list[Partition]) -> list[Range]:
+    """The bounds of the range partitions (the DEFAULT partition has none)."""
+    return [(p.start, p.end) for p in partitions if p.start is not None and p.end is not None]
+
+
 def list_partitions(table: str, *, using: str = "default") -> list[Partition]:
     with connections[using].cursor() as cursor:
         cursor.execute(_PARTITIONS_SQL, [table])
@@ -234,8 +239,7 @@ def _ensure(slots: list[Range], *, moments: set[datetime] | None, using: str) ->
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DDL_LOCK_KEY])
         for model in partitioned_models():
             table = model._meta.db_table
-            existing = [(p.start, p.end) for p in list_partitions(table, using=using)]
-            existing = [r for r in existing if r[0] is not None]
+            existing = _ranges(list_partitions(table, using=using))
             for lower, upper in uncovered(slots, existing):
                 # After a change of partition size a slot may be partly covered:
                 # fill only the pieces that rows will land in.
@@ -326,7 +330,7 @@ def expired_partitions(model, layout: PartitionLayout, now: datetime, *, using: 
         (
             p
             for p in list_partitions(model._meta.db_table, using=using)
-            if not p.is_default and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
+            if p.end is not None and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
         ),
         key=lambda p: p.start,
     )
@@ -366,7 +370,7 @@ class AlignedTimePartition(PostgresRangePartition):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DDL_LOCK_KEY])
             # Retention may have made it since the plan was drawn up (carrying rows
             # forward into the first kept slot): fill only what is still missing.
-            existing = [(p.start, p.end) for p in list_partitions(table, using=using)]
+            existing = _ranges(list_partitions(table, using=using))
             for lower, upper in uncovered([(self.start, self.end)], existing):
                 _create_partition(cursor, table, lower, upper)
 
@@ -401,20 +405,18 @@ class AlignedTimeStrategy(PostgresRangePartitioningStrategy):
     def now(self) -> datetime:
         return self._now() if self._now else datetime.now(UTC)
 
-    def to_create(self) -> Iterator[AlignedTimePartition]:
+    def to_create(self) -> Generator[AlignedTimePartition, None, None]:
         layout = self.layout
         first = layout.slot_start(self.now())
         wanted = []
         for _ in range(layout.ahead + 1):
             wanted.append((first, layout.slot_end(first)))
             first = layout.slot_end(first)
-        existing = [
-            (p.start, p.end) for p in list_partitions(self.model._meta.db_table) if not p.is_default
-        ]
+        existing = _ranges(list_partitions(self.model._meta.db_table))
         for lower, upper in uncovered(wanted, existing):
             yield AlignedTimePartition(lower, upper)
 
-    def to_delete(self) -> Iterator[AlignedTimePartition]:
+    def to_delete(self) -> Generator[AlignedTimePartition, None, None]:
         layout, now = self.layout, self.now()
         for p in expired_partitions(self.model, layout, now):
             yield AlignedTimePartition(

@@ -195,13 +195,15 @@ def _outcome_names(quotes: list[Quote]) -> list[str]:
 def _panel(event, ident: Ident, quotes: list[Quote], *, charted: bool) -> MarketPanel:
     key, period, line = ident
     # The page shows every price in force, in-play and stale ones marked (see _row).
-    live = {"in_play": True, "max_age": None}
     best = {
-        b.outcome: b for b in selectors.best_prices(event, key, period=period, line=line, **live)
+        b.outcome: b
+        for b in selectors.best_prices(
+            event, key, period=period, line=line, in_play=True, max_age=None
+        )
     }
     margin = {
         m.bookmaker: m.overround
-        for m in selectors.margins(event, key, period=period, line=line, **live)
+        for m in selectors.margins(event, key, period=period, line=line, in_play=True, max_age=None)
     }
     names = _outcome_names(quotes)
     book_names = {q.bookmaker: q.bookmaker_name for q in quotes}

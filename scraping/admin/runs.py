@@ -156,7 +156,7 @@ class ScrapeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
             new_run = run_job(
                 source=run.source,
                 parameters=run.parameters,
-                trigger=ScrapeTrigger.ADMIN,
+                trigger=ScrapeTrigger.ADMIN,  # type: ignore[arg-type]  # TextChoices member: a str
                 job_name=run.job_name,
             )
         except Exception as exc:  # recorded on the new run by the runner; tell the user

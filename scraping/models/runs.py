@@ -17,7 +17,7 @@ class ScrapeStatus(models.TextChoices):
 
     @classmethod
     def finished(cls) -> tuple[str, ...]:
-        return (cls.COMPLETED, cls.PARTIAL, cls.FAILED)
+        return (cls.COMPLETED, cls.PARTIAL, cls.FAILED)  # type: ignore[return-value]  # str members
 
 
 class ScrapeTrigger(models.TextChoices):

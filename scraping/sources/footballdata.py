@@ -669,7 +669,8 @@ def _decimal(text: str) -> Decimal | None:
     if "_" in text or not number.is_finite() or abs(number) > MAX_LINE:  # Decimal reads 1_5
         return None
     number += 0  # -0 -> 0
-    if number.normalize().as_tuple().exponent < -3:
+    exponent = number.normalize().as_tuple().exponent  # an int, the number being finite
+    if isinstance(exponent, int) and exponent < -3:
         return None
     return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
 

@@ -687,7 +687,8 @@ class SimulatedFeed:
         teams: dict[int, tuple[list[str], list[float]]] = {}
         played = [0] * len(_TOURNAMENTS)
         midnight = self._start.replace(hour=0, minute=0, second=0, microsecond=0)
-        refs, models = [], []
+        refs: list[EventRef] = []
+        models: list[_MarketModel] = []
         for e in range(count):
             h = _hash(seed, _S_EVENT, e, 0)
             t_index = _pick_tournament(_unit(h), _draw(h, 1))
@@ -943,7 +944,8 @@ def _sparse(state: int, stream: int, size: int, rate: float) -> list[int]:
     if rate >= 1.0:
         return list(range(size))
     log_keep = math.log1p(-rate)
-    found, position = [], -1
+    found: list[int] = []
+    position = -1
     for u in _stream(_draw(state, stream)):
         gap = math.log(u) / log_keep
         if gap >= size:  # past the end; also infinity, for a rate as small as 1e-310
@@ -957,15 +959,23 @@ def _sparse(state: int, stream: int, size: int, rate: float) -> list[int]:
 
 def _check_int(name: str, value: object, low: int, high: int | None) -> int:
     accepted = f"from {low} to {high}" if high is not None else f"of at least {low}"
-    valid = isinstance(value, int) and not isinstance(value, bool)
-    if not valid or value < low or (high is not None and value > high):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
         raise ValueError(f"{name} must be an integer {accepted}, got {value!r}")
     return value
 
 
 def _check_rate(name: str, value: object) -> None:
-    valid = isinstance(value, int | float) and not isinstance(value, bool)
-    if not valid or not math.isfinite(value) or not 0.0 <= value <= 1.0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0.0 <= value <= 1.0
+    ):
         raise ValueError(
             f"{name} must be a number from 0 to 1 (a fraction of observations), got {value!r}"
         )

@@ -159,7 +159,7 @@ def map_market_key(raw_key: str) -> MarketKey:
     )
 
 
-def scope_for(raw_keys: Iterable[str]) -> frozenset[tuple[str, str]]:
+def scope_for(raw_keys: Iterable[object]) -> frozenset[tuple[str, str]]:
     """The (key, period) pairs a response reports in full, to judge disappeared markets.
 
     Per period, not per key: a request for ``h2h`` alone says nothing about the
@@ -203,7 +203,7 @@ def parse_file(
         if found.error is not None:
             raise found.error
         return _parse_document(path, _load_json(path), captured_at, odds_format)
-    if found.root.startswith("data") and captured_at is None and found.has_timestamp:
+    if (found.root or "").startswith("data") and captured_at is None and found.has_timestamp:
         captured_at = _envelope_time(path, found.timestamp)
     response = _Response(
         captured_at=_resolve_time(captured_at, found.bookmakers, found.newest.value, str(path)),
@@ -928,7 +928,8 @@ def _line(raw: dict, role: str, meaning: MarketKey, where: _Where, market: dict)
                 fragment=market,
             )
         ) from None
-    if abs(line) > _MAX_LINE or line.normalize().as_tuple().exponent < -3:
+    exponent = line.normalize().as_tuple().exponent  # an int: _exact returns finite numbers
+    if abs(line) > _MAX_LINE or (isinstance(exponent, int) and exponent < -3):
         # The store keeps lines to 3 places; rounding would merge distinct lines.
         raise _Dropped(
             where.problem(

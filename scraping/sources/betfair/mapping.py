@@ -21,6 +21,7 @@ import re
 from contextlib import suppress
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from odds.captures import (
@@ -82,7 +83,7 @@ def event_ref(definition: dict) -> EventRef:
     venue = _text(definition.get("venue"))
     tournament_key = _slug(venue) or f"{sport}_{_slug(country) or 'intl'}"
     tournament_name = venue or f"{sport_name} {country}".strip()
-    common = dict(
+    common: dict[str, Any] = dict(
         source=SOURCE,
         sport_key=sport,
         sport_name=sport_name,
@@ -122,7 +123,7 @@ def competitors(definition: dict) -> tuple[Competitor, ...]:
     for runner in _runners(definition):
         if runner.get("status") == "HIDDEN":
             continue
-        result = _RESULTS.get(runner.get("status"), "") if settles else ""
+        result = _RESULTS.get(runner.get("status") or "", "") if settles else ""
         found.append(
             Competitor(
                 name=_runner_name(runner),
