@@ -47,11 +47,10 @@ MAX_LINE = Decimal("99999.999")
 
 def line_fits(line: Decimal) -> bool:
     """Whether the store can keep ``line`` exactly: finite, within ±MAX_LINE, 3 places."""
-    return (
-        line.is_finite()
-        and abs(line) <= MAX_LINE
-        and line.normalize().as_tuple().exponent >= -LINE_PLACES
-    )
+    if not line.is_finite() or abs(line) > MAX_LINE:
+        return False
+    exponent = line.normalize().as_tuple().exponent  # an int, the line being finite
+    return isinstance(exponent, int) and exponent >= -LINE_PLACES
 
 
 def canonical_line(line: Decimal) -> Decimal:

@@ -4,10 +4,14 @@ from odds.partitioning import forget_known_partitions
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that reads ../shared/data does so through ``shared_data``: mark it."""
+    """Marks that follow from fixtures: every test that reads ../shared/data does so
+    through ``shared_data``; every test that drives Chromium through ``browser_page``."""
     for item in items:
-        if "shared_data" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "shared_data" in fixtures:
             item.add_marker(pytest.mark.real_data)
+        if "browser_page" in fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

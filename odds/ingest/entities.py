@@ -88,7 +88,9 @@ class EntityResolver:
         event = self.known_event(capture.event)
         bookmaker_id = self.names.bookmakers[_bookmaker_key(capture)]
         pair_id = self.pairs[(event.id, bookmaker_id)]
-        return Resolved(event.id, bookmaker_id, pair_id, self._swapped(capture.event, event))
+        # Teams are resolved by now, so _swapped is not None; bool() keeps its truth.
+        swapped = bool(self._swapped(capture.event, event))
+        return Resolved(event.id, bookmaker_id, pair_id, swapped)
 
     def _swapped(self, ref: EventRef, event: KnownEvent) -> bool | None:
         """Whether the capture names the stored event's teams the other way round, by
@@ -117,16 +119,24 @@ class EntityResolver:
         if ref.kind != MATCH:
             return None
         sport_id = self.sports.get(ref.sport_key)
+        if sport_id is None:
+            return None
         home = self.names.teams.get((sport_id, ref.source, ref.home_team))
         away = self.names.teams.get((sport_id, ref.source, ref.away_team))
         return None if home is None or away is None else (home, away)
+
+    def _resolved_teams(self, ref: EventRef) -> tuple[Team, Team]:
+        teams = self._teams(ref)
+        if teams is None:
+            raise LookupError(f"the teams of {ref.name!r} are not resolved yet")
+        return teams
 
     def tournament_id(self, ref: EventRef) -> int:
         """The tournament's id; a source naming no league (The Odds API's plain
         ``soccer``) gets the league both teams play in, when they share one."""
         sport_id = self.sports[ref.sport_key]
         if ref.tournament_key == ref.sport_key and ref.kind == MATCH:
-            home, away = self._teams(ref)
+            home, away = self._resolved_teams(ref)
             if home.league_id is not None and home.league_id == away.league_id:
                 return home.league_id
         return self.names.tournaments[(sport_id, ref.source, ref.tournament_key)]
@@ -240,20 +250,20 @@ class EntityResolver:
             )
 
     def _match_key(self, ref: EventRef) -> MatchKey:
-        home, away = self._teams(ref)
+        home, away = self._resolved_teams(ref)
         return MatchKey(self.tournament_id(ref), home.id, away.id, ref.commence_time, ref.source)
 
     def _new_event(self, capture: Capture) -> Event:
         ref = capture.event
-        home, away = self._teams(ref) or (None, None)  # races and outrights have none
+        teams = self._teams(ref)  # races and outrights have none
         return Event(
             tournament_id=self.tournament_id(ref),
-            name=f"{home.name} v {away.name}" if home else ref.name,
+            name=f"{teams[0].name} v {teams[1].name}" if teams else ref.name,
             kind=ref.kind,
-            home_team=home.name if home else "",
-            away_team=away.name if away else "",
-            home_participant_id=home.id if home else None,
-            away_participant_id=away.id if away else None,
+            home_team=teams[0].name if teams else "",
+            away_team=teams[1].name if teams else "",
+            home_participant_id=teams[0].id if teams else None,
+            away_participant_id=teams[1].id if teams else None,
             commence_time=ref.commence_time,
             commence_time_observed_at=capture.captured_at,
             sportradar_id=ref.sportradar_id or None,

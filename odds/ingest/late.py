@@ -118,7 +118,7 @@ def _next_snapshot(cursor, event_id, bookmaker_id, moment) -> tuple | None:
     return cursor.fetchone()
 
 
-def _rows_before(cursor, event_id, bookmaker_id, moment) -> dict[Ident, list[dict]]:
+def _rows_before(cursor, event_id, bookmaker_id, moment) -> dict[Ident, str]:
     cursor.execute(
         """
         SELECT DISTINCT ON (market_key, period, line) market_key, period, line, outcomes

@@ -33,7 +33,8 @@ class Limit:
 
     @property
     def max_length(self) -> int:
-        return _max_length(self.model, self.field)
+        # Django is untyped here: mypy takes type[Model] for type[Any], not Hashable.
+        return _max_length(self.model, self.field)  # type: ignore[arg-type]
 
 
 @cache

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import reduce
 from operator import or_
+from typing import NoReturn
 
 from django.db.models import Q
 
@@ -56,7 +57,7 @@ def canonical_outcomes(outcomes: object) -> list[dict]:
     return json.loads(text_from_json(items))
 
 
-def _refuse(reason: str) -> None:
+def _refuse(reason: str) -> NoReturn:
     raise ValueError(
         f"MarketOdds.outcomes {reason}: expected a list of "
         '{"name": ..., "price": <decimal odds above 1.0>, "status": "open" or "suspended"} '

@@ -10,6 +10,7 @@ shrinking size; a batch PostgreSQL accepts costs nothing more.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, Self, TypeVar
 
 import psycopg
 from django.db import DataError, IntegrityError
@@ -19,13 +20,22 @@ from odds.captures import Capture, Problem
 REFUSED = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
 
+class Stats(Protocol):
+    problems: list[Problem]
+
+    def add(self, other: Self) -> None: ...
+
+
+S = TypeVar("S", bound=Stats)
+
+
 def write_isolating(
-    write: Callable[[list[Capture]], object],
+    write: Callable[[list[Capture]], S],
     captures: list[Capture],
     *,
-    stats_type: Callable[[], object],
+    stats_type: Callable[[], S],
     on_refused: Callable[[], None],
-):
+) -> S:
     """``write(captures)``; when PostgreSQL refuses it, the halves, recursively.
 
     ``on_refused`` runs after each refusal, before anything is written again: the

@@ -152,7 +152,8 @@ def _identity_reason(key: str, period: str, line: Decimal | None) -> str | None:
     if line is not None:
         if not line.is_finite() or abs(line) > MAX_LINE:
             return f"line {line} is out of range"
-        if line.as_tuple().exponent < -3:
+        exponent = line.as_tuple().exponent  # an int, the line being finite
+        if isinstance(exponent, int) and exponent < -3:
             return f"line {line} has more than 3 decimal places"
     return None
 

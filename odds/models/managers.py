@@ -80,5 +80,6 @@ def _refuse():
     raise ValueError(IMMUTABLE)
 
 
-class MarketOddsManager(PartitionedManager.from_queryset(MarketOddsQuerySet)):
+# from_queryset builds the base at run time; mypy (no Django plugin) cannot see it.
+class MarketOddsManager(PartitionedManager.from_queryset(MarketOddsQuerySet)):  # type: ignore[misc]
     pass

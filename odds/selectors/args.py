@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from odds.models import Bookmaker, Event
 from odds.series import Ident, line_text
@@ -20,6 +20,12 @@ class EventInfo(NamedTuple):
     commence_time: datetime
 
 
+@overload
+def aware(name: str, value: datetime) -> datetime: ...
+@overload
+def aware(name: str, value: None) -> None: ...
+@overload
+def aware(name: str, value: datetime | None) -> datetime | None: ...
 def aware(name: str, value: datetime | None) -> datetime | None:
     """``value`` if it is None or an aware datetime."""
     if value is None:
@@ -34,8 +40,10 @@ def aware(name: str, value: datetime | None) -> datetime | None:
     return value
 
 
-def age(name: str, value: timedelta | None) -> timedelta | None:
-    if value is not None and (not isinstance(value, timedelta) or value <= timedelta(0)):
+def age(name: str, value: object) -> timedelta | None:
+    if value is None:
+        return None
+    if not isinstance(value, timedelta) or value <= timedelta(0):
         raise ValueError(f"{name} must be a positive timedelta (or None), not {value!r}")
     return value
 

@@ -15,6 +15,7 @@ from the snapshots, in two steps that each are one statement:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection
@@ -56,7 +57,7 @@ def confirmed_times(founds: list[Found], uppers: list[datetime]) -> list[datetim
         found = _covering([founds[i] for i in missing], [uppers[i] for i in missing])
         for i, at in zip(missing, found, strict=True):
             times[i] = max(at, founds[i].confirmed_floor) if at else founds[i].confirmed_floor
-    return times
+    return cast("list[datetime]", times)  # every None was filled just above
 
 
 def _newest_snapshots(lowers: dict[tuple[int, int, datetime], datetime]) -> dict[tuple, tuple]:

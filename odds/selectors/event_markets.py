@@ -90,11 +90,15 @@ def market_history(
     pairs = {p.bookmaker_id: p for p in all_pairs if ident in p.newest and p.first_captured_at}
     if not pairs:
         return []
-    first = min(p.first_captured_at for p in pairs.values())
+    first = min(p.first_captured_at for p in pairs.values() if p.first_captured_at)
     newest = max(p.newest[ident][0] for p in pairs.values())
     lower = max(since, first) if since else first
     upper = min(until, newest) if until else newest
-    rows = series(info.id, ident, books and pairs, lower, upper) if lower <= upper else []
+    rows = (
+        series(info.id, ident, list(pairs) if books else None, lower, upper)
+        if lower <= upper
+        else []
+    )
     founds = [found(Probe(pairs[b], ident, at, at), at, raw, None, None) for b, at, raw in rows]
     end = until or timezone.now()
     quotes = confirmed_quotes(founds, end, info.commence_time, None, uppers=spans(founds, end))

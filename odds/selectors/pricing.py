@@ -103,7 +103,8 @@ def shares(prices: list[Decimal]) -> list[Decimal]:
 
 def best_of(name: str, quotes: list[Quote]) -> BestPrice:
     """The best price of one outcome across quotes, after commission where it applies."""
-    offers = [(q.net_price(name), q) for q in quotes]
+    # Callers pass the quotes where ``name`` is open: each has a price.
+    offers = [(price, q) for q in quotes if (price := q.net_price(name)) is not None]
     top = max(price for price, _ in offers)
     at_top = [q for price, q in offers if price == top]
     books = tuple(sorted({q.bookmaker for q in at_top}))
@@ -148,13 +149,14 @@ def arbitrage_of(
         ArbitrageLeg(n, book, price, s, q.price(n), q.commission)
         for (n, price, book, q), s in zip(best, split, strict=True)
     )
-    return Arbitrage(event_id, event_name, *ident, rounded(edge), legs)
+    key, period, line = ident
+    return Arbitrage(event_id, event_name, key, period, line, rounded(edge), legs)
 
 
 def most_quoted_line(quotes: list[Quote]) -> Decimal | None:
     """The line most bookmakers quote with two open prices; ties: the most balanced
     (smallest mean gap between the two implied probabilities), then the lower line."""
-    by_line: dict[Decimal, list[Fraction]] = defaultdict(list)
+    by_line: dict[Decimal | None, list[Fraction]] = defaultdict(list)
     for q in quotes:
         prices = [o.price for o in q.outcomes if o.status == "open"]
         if len(prices) == 2:

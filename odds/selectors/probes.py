@@ -107,9 +107,15 @@ def load_pairs(*, event_ids: Iterable[int], bookmakers: Iterable[str] | None = N
     )
     return [
         Pair(
-            *row[:5], _decoded(row[5]), effective_commission(commission=row[6], is_exchange=row[7])
+            event_id,
+            bookmaker_id,
+            key,
+            name,
+            first,
+            _decoded(state),
+            effective_commission(commission=commission, is_exchange=is_exchange),
         )
-        for row in rows
+        for event_id, bookmaker_id, key, name, first, state, commission, is_exchange in rows
     ]
 
 

@@ -59,7 +59,7 @@ def record_problems(
                 error_type=p.error_type,
                 message=redact(p.message),
                 context=redact(p.context),
-                bookmaker_id=bookmaker_ids.get(p.bookmaker_key),
+                bookmaker_id=bookmaker_ids.get(p.bookmaker_key or ""),
                 event_id=event_ids.get((p.event.source, p.event.source_event_id))
                 if p.event
                 else None,
@@ -105,9 +105,10 @@ def beat(run: ScrapeRun, tally: RunTally) -> None:
 
 
 def _status(tally: RunTally) -> str:
+    # TextChoices members are str; mypy, without Django's types, sees (value, label) tuples.
     if tally.errors == 0:
-        return ScrapeStatus.COMPLETED
-    return ScrapeStatus.PARTIAL if tally.accepted else ScrapeStatus.FAILED
+        return ScrapeStatus.COMPLETED  # type: ignore[return-value]
+    return ScrapeStatus.PARTIAL if tally.accepted else ScrapeStatus.FAILED  # type: ignore[return-value]
 
 
 def _count_reaping(run: ScrapeRun, tally: RunTally) -> bool:

@@ -15,6 +15,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from scraping.sources.base import SourceError, located
 
@@ -56,7 +57,7 @@ class Reader:
                 ),
                 {"file": str(path)},
             ) from None
-        self.stream = self.handle
+        self.stream: IO[bytes] | gzip.GzipFile = self.handle
         if self.handle.read(2) == _GZIP:
             self.stream = gzip.GzipFile(fileobj=self.handle, mode="rb")
         self.handle.seek(0)

@@ -29,6 +29,7 @@ def page_urls(store) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_page_renders_for_staff(admin_client, store):
     for url in page_urls(store):

@@ -32,6 +32,7 @@ def test_only_an_explicit_variable_requires_the_browser():
     assert browser_required({"ODDS_REQUIRE_BROWSER": "true"})
 
 
+@pytest.mark.slow
 @pytest.mark.subprocess
 def test_a_machine_without_chromium_skips_it_and_says_why():
     env = {**os.environ, "ODDS_CHROMIUM": "/nonexistent/chromium"}

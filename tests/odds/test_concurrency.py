@@ -24,7 +24,7 @@ from scraping.sources import theoddsapi
 from tests.reference import normalized, reference_rows, stored_rows
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 
 def database_url() -> str:

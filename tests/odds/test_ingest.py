@@ -335,6 +335,7 @@ def test_a_backfill_from_years_ago_lands_in_its_partition():
         assert cursor.fetchone()[0] == "odds_marketodds_p20190805"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_queries_do_not_grow_with_the_number_of_captures(django_assert_max_num_queries):
     def captures(minutes: int, events: int) -> list[Capture]:

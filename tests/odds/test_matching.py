@@ -187,6 +187,7 @@ def test_matching_is_bulk_queries_do_not_grow_with_captures():
     assert queries(3, 0) == queries(30, 100)
 
 
+@pytest.mark.slow
 @pytest.mark.subprocess
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_importers_of_two_sources_converge_on_one_event_per_match(shared_data):

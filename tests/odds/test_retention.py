@@ -28,6 +28,8 @@ from odds.selectors import best_prices, latest_odds, margins, market_history, op
 from odds.series import parse_ident, value_hash
 from scraping.sources.theoddsapi import parse_events, scope_for
 
+pytestmark = pytest.mark.slow
+
 TABLES = ("odds_oddssnapshot", "odds_marketodds")
 
 

@@ -15,6 +15,8 @@ from odds.ingest import ingest_captures
 from odds.selectors import arbitrage, latest_odds, market_history, movers, opening_closing
 from tests.odds.test_selectors import cap, h2h, market, the_event
 
+pytestmark = pytest.mark.slow
+
 # Four weekly partitions (Mondays 5, 12, 19 and 26 January 2026), ten rounds a week.
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
 WEEKS = 4

@@ -20,6 +20,8 @@ from odds.models import Event
 from odds.selectors import latest_odds, opening_closing
 from tests.factories import rolled_back
 
+pytestmark = pytest.mark.slow
+
 H2H = {
     "B365": "bet365",
     "BW": "bwin",

@@ -25,6 +25,8 @@ from odds.selectors import (
 )
 from tests.factories import rolled_back
 
+pytestmark = pytest.mark.slow
+
 SIX = Decimal("0.000001")
 GONE: dict = {}
 

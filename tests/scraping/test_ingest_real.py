@@ -20,6 +20,8 @@ from scraping.models import ScrapeRun, ScrapeStatus
 from scraping.sources import footballdata, oddsharvester, theoddsapi
 from tests.reference import normalized, reference_rows, stored_rows
 
+pytestmark = pytest.mark.slow
+
 
 def ingest(*args) -> tuple[ScrapeRun, str]:
     out = StringIO()

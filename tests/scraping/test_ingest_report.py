@@ -87,6 +87,7 @@ def test_the_first_errors_are_printed_with_where_to_read_them_all():
     assert "python manage.py" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_backfill_older_than_the_stored_captures_counts_what_it_wrote(shared_data):
     files = history(shared_data)

@@ -72,7 +72,7 @@ def _first_time(path: Path) -> tuple[datetime, datetime] | None:
 class Lines:
     """One stream file's lines (bytes, without the newline), numbered from 1."""
 
-    def __init__(self, origin: str, handle: IO[bytes]) -> None:
+    def __init__(self, origin: str, handle: IO[bytes] | gzip.GzipFile) -> None:
         self.origin = origin
         self.handle = handle
         self.error: str | None = None  # why reading stopped early (truncated, corrupt)
@@ -129,9 +129,10 @@ def _is_tar(head: bytes) -> bool:
     return True
 
 
-def _decompressing(handle: IO[bytes]) -> IO[bytes]:
+def _decompressing(handle: IO[bytes]) -> IO[bytes] | gzip.GzipFile:
     """``handle`` read through gzip or bzip2 when its first bytes say it is compressed."""
-    buffered = handle if hasattr(handle, "peek") else io.BufferedReader(handle)
+    # typeshed wants a raw stream; BufferedReader reads any binary file object.
+    buffered = handle if hasattr(handle, "peek") else io.BufferedReader(handle)  # type: ignore[type-var]
     magic = buffered.peek(3)[:3]
     if magic.startswith(_GZIP):
         return gzip.GzipFile(fileobj=buffered, mode="rb")

@@ -58,6 +58,7 @@ def test_one_cell_short_is_cut_off_too(shared_data, tmp_path):
     assert "ends after 105 of the header's 106 columns (at 'AvgCAHH')" in problem.message
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_run_records_the_cut_and_stores_every_complete_match(shared_data, tmp_path):
     path = _cut_copy(shared_data, tmp_path, text=CUTS["mid-price"])

@@ -160,6 +160,7 @@ def test_real_nba_spreads_and_totals_lines(shared_data):
     assert _market(draftkings, "h2h") == {"away": Decimal("2.35"), "home": Decimal("1.6452")}
 
 
+@pytest.mark.slow
 def test_real_history_envelopes(shared_data):
     paths = sorted((shared_data / "theoddsapi-history").glob("*.json.gz"))
     assert len(paths) == 41

@@ -55,6 +55,7 @@ def _real_files(shared_data: Path) -> list[Path]:
     return [*sorted((shared_data / "theoddsapi").glob("*_*.json")), *history[:3]]
 
 
+@pytest.mark.slow
 def test_streaming_gives_exactly_what_a_whole_read_gives(shared_data, monkeypatch):
     for path in _real_files(shared_data):
         expected = _whole(path)
