@@ -85,7 +85,7 @@ def resolve_parameters(
 
 
 def simulated_template(parameters: dict[str, Any]) -> dict[str, Any]:
-    template = {
+    template: dict[str, Any] = {
         "seed": _integer(parameters, "seed", 0, minimum=None),
         "events": _integer(parameters, "events", 20, minimum=1),
         "bookmakers": _integer(parameters, "bookmakers", 8, minimum=1),

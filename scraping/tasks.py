@@ -108,7 +108,7 @@ def run_scheduled_job(
         run = run_job(
             source=source,
             parameters=resolve_parameters(source, template, now=now),
-            trigger=ScrapeTrigger.SCHEDULE,
+            trigger=ScrapeTrigger.SCHEDULE,  # type: ignore[arg-type]  # TextChoices: a str
             job_name=job_name,
             store_raw=store_raw,
         )
@@ -122,7 +122,10 @@ def _refused_run(source: str, parameters: Any, job_name: str, error: SourceError
     # Never copy a secret the job was refused for into the run.
     kept = mask_secrets(parameters) if isinstance(parameters, dict) else {"given": repr(parameters)}
     run = start_run(
-        source=source, parameters=kept, trigger=ScrapeTrigger.SCHEDULE, job_name=job_name
+        source=source,
+        parameters=kept,
+        trigger=ScrapeTrigger.SCHEDULE,  # type: ignore[arg-type]  # TextChoices: a str
+        job_name=job_name,
     )
     return execute_run(run, iter([error.as_problem()]))
 

@@ -165,9 +165,9 @@ def walk_prices(rows: list[tuple[datetime, Quote]], *, follow: bool) -> PriceWal
             walk.lines.append({"x": x, "line": _line(line)})
         prices: dict[tuple[str, str], float | None] = {}
         for book, names in known.items():
-            quote = state.get((book, line)) if follow else _only(state, book)
+            held = state.get((book, line)) if follow else _only(state, book)
             for name in names:
-                price = quote.price(name) if quote else None
+                price = held.price(name) if held else None
                 prices[(book, name)] = None if price is None else float(price)
         walk.record(x, prices)
     return walk
@@ -221,7 +221,7 @@ def _dataset(book, name, outcome, colour, outcomes, points) -> dict:
 
 def _batches(rows: list[tuple[datetime, Quote]]) -> Iterable[tuple[int, list[Quote]]]:
     batch: list[Quote] = []
-    current = None
+    current: int | None = None
     for moment, quote in rows:
         x = epoch_ms(moment)
         if current is not None and x != current:
@@ -229,13 +229,14 @@ def _batches(rows: list[tuple[datetime, Quote]]) -> Iterable[tuple[int, list[Quo
             batch = []
         current = x
         batch.append(quote)
-    if batch:
+    if batch and current is not None:
         yield current, batch
 
 
 def _carried(points: list[Point], end: datetime) -> list[Point]:
     """The last price held to the window's end (the newest stored row)."""
-    if points and points[-1]["y"] is not None and points[-1]["x"] < epoch_ms(end):
+    last_x = points[-1]["x"] if points else None
+    if last_x is not None and points[-1]["y"] is not None and last_x < epoch_ms(end):
         return [*points, {"x": epoch_ms(end), "y": points[-1]["y"]}]
     return points
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.db import connections
 
+from odds.partitioning.layout import Range
+
 
 @dataclass(frozen=True)
 class Partition:
@@ -50,3 +52,8 @@ def _partition_from_row(table, name, bound, comment, rows, size) -> Partition:
         # FOR VALUES FROM ('2026-11-23 00:00:00+00') TO ('2026-11-30 00:00:00+00')
         start, end = (datetime.fromisoformat(v) for v in bound.split("'")[1::2])
     return Partition(table, name, start, end, comment, int(rows), int(size))
+
+
+def ranges(partitions: list[Partition]) -> list[Range]:
+    """The bounds of the range partitions (the DEFAULT partition has none)."""
+    return [(p.start, p.end) for p in partitions if p.start is not None and p.end is not None]

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import connections, transaction
 from psqlextra.partitioning.constants import AUTO_PARTITIONED_COMMENT
 
-from odds.partitioning.catalog import list_partitions
+from odds.partitioning.catalog import list_partitions, ranges
 from odds.partitioning.layout import (
     Range,
     current_layout,
@@ -99,8 +99,7 @@ def ensure_slots(slots: list[Range], *, moments: set[datetime] | None, using: st
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DDL_LOCK_KEY])
         for model in partitioned_models():
             table = model._meta.db_table
-            existing = [(p.start, p.end) for p in list_partitions(table, using=using)]
-            existing = [r for r in existing if r[0] is not None]
+            existing = ranges(list_partitions(table, using=using))
             for lower, upper in uncovered(slots, existing):
                 # After a change of partition size a slot may be partly covered:
                 # fill only the pieces that rows will land in.

@@ -6,7 +6,7 @@ names. It creates the partitions ahead and retires the ones past retention,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import UTC, datetime
 
 from psqlextra.partitioning import (
@@ -16,7 +16,7 @@ from psqlextra.partitioning import (
     PostgresRangePartitioningStrategy,
 )
 
-from odds.partitioning.catalog import list_partitions
+from odds.partitioning.catalog import list_partitions, ranges
 from odds.partitioning.creating import DDL_LOCK_KEY, create_partition
 from odds.partitioning.layout import (
     PartitionLayout,
@@ -61,7 +61,7 @@ class AlignedTimePartition(PostgresRangePartition):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DDL_LOCK_KEY])
             # Retention may have made it since the plan was drawn up (carrying rows
             # forward into the first kept slot): fill only what is still missing.
-            existing = [(p.start, p.end) for p in list_partitions(table, using=using)]
+            existing = ranges(list_partitions(table, using=using))
             for lower, upper in uncovered([(self.start, self.end)], existing):
                 create_partition(cursor, table, lower, upper)
 
@@ -96,20 +96,18 @@ class AlignedTimeStrategy(PostgresRangePartitioningStrategy):
     def now(self) -> datetime:
         return self._now() if self._now else datetime.now(UTC)
 
-    def to_create(self) -> Iterator[AlignedTimePartition]:
+    def to_create(self) -> Generator[AlignedTimePartition, None, None]:
         layout = self.layout
         first = layout.slot_start(self.now())
         wanted = []
         for _ in range(layout.ahead + 1):
             wanted.append((first, layout.slot_end(first)))
             first = layout.slot_end(first)
-        existing = [
-            (p.start, p.end) for p in list_partitions(self.model._meta.db_table) if not p.is_default
-        ]
+        existing = ranges(list_partitions(self.model._meta.db_table))
         for lower, upper in uncovered(wanted, existing):
             yield AlignedTimePartition(lower, upper)
 
-    def to_delete(self) -> Iterator[AlignedTimePartition]:
+    def to_delete(self) -> Generator[AlignedTimePartition, None, None]:
         layout, now = self.layout, self.now()
         for p in expired_partitions(self.model, layout, now):
             yield AlignedTimePartition(

@@ -67,7 +67,7 @@ def expired_partitions(model, layout: PartitionLayout, now: datetime, *, using: 
         (
             p
             for p in list_partitions(model._meta.db_table, using=using)
-            if not p.is_default and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
+            if p.end is not None and p.end <= cutoff and p.comment == AUTO_PARTITIONED_COMMENT
         ),
         key=lambda p: p.start,
     )

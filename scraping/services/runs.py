@@ -29,7 +29,7 @@ def start_run(
     *,
     source: str,
     parameters: dict[str, Any],
-    trigger: str = ScrapeTrigger.MANUAL,
+    trigger: str = ScrapeTrigger.MANUAL,  # type: ignore[assignment]  # TextChoices: a str
     job_name: str = "",
 ) -> ScrapeRun:
     """A new run, running; stale runs are reaped first."""
@@ -51,7 +51,7 @@ def run_job(
     *,
     source: str,
     parameters: dict[str, Any],
-    trigger: str = ScrapeTrigger.MANUAL,
+    trigger: str = ScrapeTrigger.MANUAL,  # type: ignore[assignment]  # TextChoices: a str
     job_name: str = "",
     store_raw: bool | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -75,7 +75,11 @@ def run_job(
     )
 
 
-def rerun(run: ScrapeRun, *, trigger: str = ScrapeTrigger.ADMIN) -> ScrapeRun:
+def rerun(
+    run: ScrapeRun,
+    *,
+    trigger: str = ScrapeTrigger.ADMIN,  # type: ignore[assignment]  # TextChoices: a str
+) -> ScrapeRun:
     """The run's job again, with the same parameters."""
     return run_job(
         source=run.source, parameters=run.parameters, trigger=trigger, job_name=run.job_name
@@ -108,7 +112,11 @@ def failed_paths(run: ScrapeRun) -> list[str]:
     return failed + sorted(name for name in named if name not in found)
 
 
-def rerun_failed(run: ScrapeRun, *, trigger: str = ScrapeTrigger.ADMIN) -> ScrapeRun:
+def rerun_failed(
+    run: ScrapeRun,
+    *,
+    trigger: str = ScrapeTrigger.ADMIN,  # type: ignore[assignment]  # TextChoices: a str
+) -> ScrapeRun:
     """A new run of a partial file import over only its failed files, with the same
     other parameters; ``parameters["rerun_of"]`` names the original run."""
     if not can_rerun_failed(run):

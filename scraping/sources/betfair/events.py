@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from odds.captures import OUTRIGHT, RACE, Competitor, EventRef
@@ -32,7 +33,7 @@ def event_ref(definition: dict) -> EventRef:
     venue = _text(definition.get("venue"))
     tournament_key = slug(venue) or f"{sport}_{slug(country) or 'intl'}"
     tournament_name = venue or f"{sport_name} {country}".strip()
-    common = dict(
+    common: dict[str, Any] = dict(
         source=SOURCE,
         sport_key=sport,
         sport_name=sport_name,
@@ -72,7 +73,7 @@ def competitors(definition: dict) -> tuple[Competitor, ...]:
     for runner in runners(definition):
         if runner.get("status") == "HIDDEN":
             continue
-        result = RESULTS.get(runner.get("status"), "") if settles else ""
+        result = RESULTS.get(runner.get("status") or "", "") if settles else ""
         found.append(
             Competitor(
                 name=runner_name(runner),

@@ -92,7 +92,11 @@ class StreamParser:
 
     def _apply(self, number: int, raw: bytes, change: object, pt: int) -> Iterator[Problem]:
         market_id = change.get("id") if isinstance(change, dict) else None
-        if not isinstance(market_id, str) or not _MARKET_ID.match(market_id):
+        if (
+            not isinstance(change, dict)
+            or not isinstance(market_id, str)
+            or not _MARKET_ID.match(market_id)
+        ):
             yield self._bad_line(number, raw, "a market change has no usable market id")
             return
         state = self.markets.setdefault(market_id, MarketState(market_id))
@@ -174,7 +178,7 @@ class StreamParser:
             markets=tuple(kept),
             scope=frozenset(scope),
             skipped_keys=frozenset(skipped),
-            external_event_id=str(members[0][0].definition.get("eventId", "")),
+            external_event_id=str((members[0][0].definition or {}).get("eventId", "")),
         )
 
     def _once(self, market_id: str, kind: str, cause: str) -> Iterator[Problem]:

@@ -31,8 +31,9 @@ def header(record: dict[str, Any], *, where: dict[str, Any]) -> tuple[EventRef, 
                 record_message(f"Unreadable {field}: {exc}; record skipped", where),
                 {**where, "field": field, "value": record.get(field)},
             )
-    teams = {side: record.get(side) for side in ("home_team", "away_team")}
-    for side, team in teams.items():
+    teams: dict[str, str] = {}
+    for side in ("home_team", "away_team"):
+        team = record.get(side)
         if not isinstance(team, str) or not team.strip():
             return Problem(
                 "missing_team",
@@ -41,6 +42,7 @@ def header(record: dict[str, Any], *, where: dict[str, Any]) -> tuple[EventRef, 
                 ),
                 {**where, "field": side, "value": team},
             )
+        teams[side] = team
     place = _place(record, where=where)
     if isinstance(place, Problem):
         return place
@@ -54,7 +56,7 @@ def header(record: dict[str, Any], *, where: dict[str, Any]) -> tuple[EventRef, 
     return event, times["scraped_date"]
 
 
-def _place(record: dict[str, Any], *, where: dict[str, Any]) -> dict[str, str] | Problem:
+def _place(record: dict[str, Any], *, where: dict[str, Any]) -> dict[str, Any] | Problem:
     """Match id, sport and tournament from ``match_link`` and ``league_name``."""
     link = record.get("match_link")
     segments, fragment = _link_parts(link)
@@ -80,7 +82,7 @@ def _place(record: dict[str, Any], *, where: dict[str, Any]) -> dict[str, str] |
         )
     key_source = f"{segments[1]}_{league_slug}" if has_league else name
     return {
-        "source_event_id": _match_id(link, segments, fragment),
+        "source_event_id": _match_id(str(link), segments, fragment),  # a str: it has segments
         "sport_key": sport_key,
         "sport_name": sport_name,
         "tournament_key": _slug(key_source),

@@ -64,7 +64,8 @@ def sparse(state: int, stream: int, size: int, rate: float) -> list[int]:
     if rate >= 1.0:
         return list(range(size))
     log_keep = math.log1p(-rate)
-    found, position = [], -1
+    found: list[int] = []
+    position = -1
     for u in uniforms(draw_at(state, stream)):
         gap = math.log(u) / log_keep
         if gap >= size:  # past the end; also infinity, for a rate as small as 1e-310

@@ -32,7 +32,8 @@ def build_events(
     teams: dict[int, tuple[list[str], list[float]]] = {}
     played = [0] * len(TOURNAMENTS)
     midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    refs, models = [], []
+    refs: list[EventRef] = []
+    models: list[MarketModel] = []
     for e in range(count):
         h = hash64(seed, S_EVENT, e, 0)
         t_index = _pick_tournament(unit(h), draw_at(h, 1))

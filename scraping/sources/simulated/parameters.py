@@ -15,15 +15,23 @@ MAX_MARKET_SLOTS = 2_000_000  # events x bookmakers x markets: each keeps a smal
 
 def check_int(name: str, value: object, low: int, high: int | None) -> int:
     accepted = f"from {low} to {high}" if high is not None else f"of at least {low}"
-    valid = isinstance(value, int) and not isinstance(value, bool)
-    if not valid or value < low or (high is not None and value > high):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
         raise ValueError(f"{name} must be an integer {accepted}, got {value!r}")
     return value
 
 
 def check_rate(name: str, value: object) -> None:
-    valid = isinstance(value, int | float) and not isinstance(value, bool)
-    if not valid or not math.isfinite(value) or not 0.0 <= value <= 1.0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0.0 <= value <= 1.0
+    ):
         raise ValueError(
             f"{name} must be a number from 0 to 1 (a fraction of observations), got {value!r}"
         )

@@ -209,7 +209,7 @@ def _event_ref(raw: dict, where: dict, response: Response) -> EventRef | Problem
     sport_key = sport_key.strip().lower()
     sport, sport_name = sport_of(sport_key)
     title = text(raw.get("sport_title")) or sport_key
-    found = {
+    found: dict[str, Any] = {
         "source": SOURCE,
         "source_event_id": event_id.strip(),
         "sport_key": sport,

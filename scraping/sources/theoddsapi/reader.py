@@ -69,7 +69,7 @@ def parse_file(
         if found.error is not None:
             raise found.error
         return _parse_document(path, _load_json(path), captured_at, odds_format)
-    if found.root.startswith("data") and captured_at is None and found.has_timestamp:
+    if (found.root or "").startswith("data") and captured_at is None and found.has_timestamp:
         captured_at = _envelope_time(path, found.timestamp)
     response = Response(
         captured_at=resolve_time(captured_at, found.bookmakers, found.newest.value, str(path)),

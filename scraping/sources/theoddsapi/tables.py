@@ -110,7 +110,7 @@ def map_market_key(raw_key: str) -> MarketKey:
     )
 
 
-def scope_for(raw_keys: Iterable[str]) -> frozenset[tuple[str, str]]:
+def scope_for(raw_keys: Iterable[object]) -> frozenset[tuple[str, str]]:
     """The (key, period) pairs a response reports in full, to judge disappeared markets.
 
     Per period, not per key: a request for ``h2h`` alone says nothing about the
