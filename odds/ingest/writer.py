@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
@@ -30,7 +29,7 @@ import psycopg
 from django.conf import settings
 from django.db import OperationalError, connections, transaction
 
-from odds.captures import Capture, Problem
+from odds.captures import Capture
 from odds.ingest import late
 from odds.ingest.changes import Change, State, diff_capture, swap_sides
 from odds.ingest.competitors import CompetitorSync
@@ -39,6 +38,7 @@ from odds.ingest.entities import EntityResolver, Resolved
 from odds.ingest.refused import write_isolating
 from odds.ingest.scopes import ScopeRegistry
 from odds.ingest.state import PairStateCache, dump_state, load_state
+from odds.ingest.stats import IngestStats
 from odds.ingest.validation import validate_capture
 from odds.partitioning import ensure_partitions_for
 
@@ -49,32 +49,6 @@ _ATTEMPTS = 5
 # (a pair seen several times in a batch is locked and saved once), small enough that
 # memory and lock hold times stay modest.
 DEFAULT_BATCH_SIZE = 10_000
-
-
-@dataclass
-class IngestStats:
-    captures: int = 0
-    duplicates: int = 0
-    snapshots_written: int = 0
-    markets_written: int = 0
-    markets_unchanged: int = 0
-    event_ids: set[int] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    # Rows a backfill added (+) or removed (-) under other runs' snapshots, by run id:
-    # each run's markets_written counts the rows under its own snapshots.
-    other_runs_rows: Counter[int] = field(default_factory=Counter)
-
-    def add(self, other: IngestStats) -> None:
-        self.captures += other.captures
-        self.duplicates += other.duplicates
-        self.snapshots_written += other.snapshots_written
-        self.markets_written += other.markets_written
-        self.markets_unchanged += other.markets_unchanged
-        self.other_runs_rows.update(other.other_runs_rows)
-        self.event_ids |= other.event_ids
-        self.problems.extend(other.problems)
-        self.seconds += other.seconds
 
 
 @dataclass
