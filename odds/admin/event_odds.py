@@ -25,8 +25,7 @@ from odds.ingest.state import newest_rows
 from odds.models import Event, EventBookmaker
 from odds.quotes import BestPrice, Quote
 from odds.selectors.confirm import default_max_age
-from odds.selectors.pricing import most_quoted_line
-from odds.selectors.whole_event import best_prices_of, margins_of
+from odds.selectors.pricing import best_prices_of, margins_of, most_quoted_line
 from odds.series import ident_text, parse_ident
 
 HISTORY_WINDOW = timedelta(days=7)

@@ -7,7 +7,6 @@ Every function finds rows through :mod:`odds.selectors.probes` and dates them th
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,7 +28,7 @@ from odds.selectors.context import (
     pricing_quotes,
     spans,
 )
-from odds.selectors.pricing import best_of, is_whole, margin_of, most_quoted_line, role_rank
+from odds.selectors.pricing import best_prices_of, margins_of, most_quoted_line
 from odds.selectors.probes import Probe, found, in_force, load_pairs, probe, series
 
 Line = Decimal | str | float | None
@@ -169,13 +168,7 @@ def best_prices(
         >>> [(b.outcome, b.price, b.bookmakers) for b in best_prices(event, "h2h")]
         [('home', Decimal('2.2'), ('bet365', 'pinnacle')), ('draw', ...), ('away', ...)]
     """
-    quotes = pricing_quotes(event, market_key, period, line, at, in_play, max_age)[1]
-    offers = defaultdict(list)
-    for q in quotes:
-        for o in q.outcomes:
-            if o.status == "open":
-                offers[o.name].append(q)
-    return [best_of(name, offers[name]) for name in sorted(offers, key=role_rank)]
+    return best_prices_of(pricing_quotes(event, market_key, period, line, at, in_play, max_age)[1])
 
 
 def margins(
@@ -198,12 +191,7 @@ def margins(
         ('pinnacle', Decimal('0.041667'), {'over': Decimal('0.500000'), 'under': ...})
     """
     info, quotes = pricing_quotes(event, market_key, period, line, at, in_play, max_age)
-    result = []
-    for q in quotes:
-        outcomes = sorted(q.outcomes, key=lambda o: role_rank(o.name))
-        if is_whole(market_key, outcomes, sport=info.sport) and _all_open(outcomes):
-            result.append(margin_of(q.bookmaker, outcomes))
-    return result
+    return margins_of(quotes, sport=info.sport)
 
 
 def main_line(
@@ -234,7 +222,3 @@ def main_line(
 # --- helpers ------------------------------------------------------------------------------
 def _quote_order(q: Quote) -> tuple:
     return (q.market_key, q.period, q.line is not None, q.line or 0, q.bookmaker)
-
-
-def _all_open(outcomes) -> bool:
-    return all(o.status == "open" for o in outcomes)

@@ -164,3 +164,26 @@ def most_quoted_line(quotes: list[Quote]) -> Decimal | None:
     if not by_line:
         return None
     return min(by_line, key=lambda li: (-len(by_line[li]), sum(by_line[li]) / len(by_line[li]), li))
+
+
+def best_prices_of(quotes: Iterable[Quote]) -> list[BestPrice]:
+    """Per outcome of one market's quotes, the best open price after commission, as
+    :func:`~odds.selectors.best_prices` answers for the quotes it selects."""
+    offers: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        for outcome in quote.outcomes:
+            if outcome.status == "open":
+                offers[outcome.name].append(quote)
+    return [best_of(name, offers[name]) for name in sorted(offers, key=role_rank)]
+
+
+def margins_of(quotes: Iterable[Quote], *, sport: str) -> list[Margin]:
+    """Each whole, fully open quote's overround and no-vig probabilities, as
+    :func:`~odds.selectors.margins` answers for the quotes it selects."""
+    result = []
+    for quote in quotes:
+        outcomes = sorted(quote.outcomes, key=lambda o: role_rank(o.name))
+        whole = is_whole(quote.market_key, outcomes, sport=sport)
+        if whole and all(o.status == "open" for o in outcomes):
+            result.append(margin_of(quote.bookmaker, outcomes))
+    return result

@@ -2,9 +2,8 @@
 
 :func:`odds.selectors.market_history` reads one market per call; a page that charts
 every market of an event would pay its queries once per market. :func:`event_history`
-answers the same for many markets in a constant number of statements, and
-:func:`best_prices_of` / :func:`margins_of` apply the rules of ``best_prices`` and
-``margins`` to quotes the caller already holds (e.g. one ``latest_odds`` answer).
+answers the same for many markets in a constant number of statements; the pricing rules
+for quotes already read are :func:`odds.selectors.pricing.best_prices_of` and ``margins_of``.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from odds.models import Event, MarketOdds
-from odds.quotes import BestPrice, Margin, Quote
+from odds.quotes import Quote
 from odds.selectors import args
 from odds.selectors.context import confirmed_quotes, spans
-from odds.selectors.pricing import best_of, is_whole, margin_of, role_rank
 from odds.selectors.probes import Found, Probe, found, load_pairs
 from odds.series import Ident, line_text
 
@@ -73,26 +71,3 @@ def _rows(event_id: int, idents: set[Ident], since: datetime, until: datetime | 
         rows = rows.filter(captured_at__lte=until)
     fields = ("bookmaker_id", "market_key", "period", "line", "captured_at", "outcomes")
     return list(rows.order_by("captured_at", "bookmaker_id").values_list(*fields))
-
-
-def best_prices_of(quotes: Iterable[Quote]) -> list[BestPrice]:
-    """Per outcome of one market's quotes, the best open price after commission, as
-    :func:`~odds.selectors.best_prices` answers for the quotes it selects."""
-    offers: dict[str, list[Quote]] = defaultdict(list)
-    for quote in quotes:
-        for outcome in quote.outcomes:
-            if outcome.status == "open":
-                offers[outcome.name].append(quote)
-    return [best_of(name, offers[name]) for name in sorted(offers, key=role_rank)]
-
-
-def margins_of(quotes: Iterable[Quote], *, sport: str) -> list[Margin]:
-    """Each whole, fully open quote's overround and no-vig probabilities, as
-    :func:`~odds.selectors.margins` answers for the quotes it selects."""
-    result = []
-    for quote in quotes:
-        outcomes = sorted(quote.outcomes, key=lambda o: role_rank(o.name))
-        whole = is_whole(quote.market_key, outcomes, sport=sport)
-        if whole and all(o.status == "open" for o in outcomes):
-            result.append(margin_of(quote.bookmaker, outcomes))
-    return result

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from odds import selectors
-from odds.selectors.whole_event import best_prices_of, event_history, margins_of
+from odds.selectors.pricing import best_prices_of, margins_of
+from odds.selectors.whole_event import event_history
 from tests.admin.test_event_charts import ingest_cavs
 
 pytestmark = pytest.mark.django_db
